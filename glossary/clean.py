@@ -1,0 +1,447 @@
+"""Stage 2: turn a scraped page into clean simplified text with provenance.
+
+Each step is its own pure function so it can be tested alone; `clean_document` chains them.
+Offsets everywhere refer to `CleanDocument.text`: the kept paragraphs, simplified, joined by
+newlines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .data import pair_table, word_list
+from .read import RawDocument
+
+# --- characters -------------------------------------------------------------------------
+
+CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or "\uf900" <= char <= "\ufaff"
+
+
+def cjk_count(text: str) -> int:
+    return len(CJK_RE.findall(text))
+
+
+@lru_cache(maxsize=1)
+def _common_hanzi() -> frozenset[str]:
+    # GB 2312 level 1: the 3,755 characters of everyday simplified text.
+    chars = set()
+    for first in range(0xB0, 0xD8):
+        for second in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes([first, second]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(chars)
+
+
+def is_common_hanzi(char: str) -> bool:
+    return char in _common_hanzi()
+
+
+# --- HTML ------------------------------------------------------------------------------
+
+_SCRIPT_STYLE_RE = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(p|div|br|li|tr|h[1-6]|section|article|table|ul|ol)\b[^>]*>", re.I)
+_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>|<!\w[^<>]*>")
+_LIST_MARKER_ONLY_RE = re.compile(r"^\s*(\d+[.)、]|[-*•])\s*$")
+
+
+def strip_html(text: str) -> str:
+    """Remove tags, comments, scripts and entities; block tags become line breaks."""
+    if "<" not in text and "&" not in text:
+        return text
+    text = _SCRIPT_STYLE_RE.sub("\n", text)
+    text = _COMMENT_RE.sub("", text)
+    text = _BLOCK_TAG_RE.sub("\n", text)
+    text = _TAG_RE.sub("", text)
+    text = html.unescape(text)
+    # What the tags leave behind: "1." list numbers that framed nothing.
+    return "\n".join("" if _LIST_MARKER_ONLY_RE.match(line) else line for line in text.split("\n"))
+
+
+# --- inline pinyin notes ---------------------------------------------------------------
+
+_TONED_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_SYLLABLE_RE = re.compile(
+    r"^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:[aeiouüv]{1,3})(?:ng|n|r)?$|^(?:ng|n|m|hm|hng)$"
+)
+_NOTE_RE = re.compile(r"(?<=\S)[(（]([a-zü" + _TONED_VOWELS + r"]{1,7}[1-5]?)[)）]")
+
+
+def _plain_syllable(note: str) -> str:
+    decomposed = unicodedata.normalize("NFD", note)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).rstrip("12345")
+
+
+def is_pinyin_syllable(note: str) -> bool:
+    return bool(_SYLLABLE_RE.match(_plain_syllable(note)))
+
+
+def strip_inline_pinyin(text: str) -> str:
+    """協(xié)商 → 協商; real parentheses such as (區、市) or (AI) stay."""
+    return _NOTE_RE.sub(lambda m: "" if is_pinyin_syllable(m.group(1)) else m.group(0), text)
+
+
+# --- traditional → simplified ----------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC tw2s (gets 著力→着力 right, unlike t2s), then the domain correction list."""
+    converted = _converter("tw2s").convert(text)
+    if "着" in converted:
+        for wrong, right in pair_table("t2s_corrections.tsv"):
+            converted = converted.replace(wrong, right)
+    return converted
+
+
+def to_traditional(text: str) -> str:
+    return _converter("s2t").convert(text)
+
+
+def traditional_share(original: str, simplified: str) -> tuple[int, int]:
+    """(characters that conversion changed, CJK characters) for a run of text."""
+    changed = sum(1 for a, b in zip(original, simplified) if a != b)
+    return changed, cjk_count(original)
+
+
+def is_traditional_run(original: str, simplified: str) -> bool:
+    changed, total = traditional_share(original, simplified)
+    if total == 0:
+        return False
+    return changed >= 2 and changed / total >= 0.04 or (changed >= 1 and total < 25 and changed / total >= 0.08)
+
+
+# --- mojibake --------------------------------------------------------------------------
+
+_SUSPICIOUS_PUNCT = set("?!{}[]\ufffd|\\^~`")
+
+
+def find_mojibake(text: str, min_suspicious: int = 3, max_gap: int = 4) -> list[tuple[int, int]]:
+    """Spans where rare characters, stray Latin letters and debris punctuation cluster.
+
+    Mis-decoded UTF-8/GBK shows up as runs of characters outside GB 2312 level 1 mixed with
+    `?!{` and lone Latin letters; legitimate rare characters (福祉, 荟萃) stand alone.
+    """
+    suspicious = []
+    for index, char in enumerate(text):
+        if char in _SUSPICIOUS_PUNCT:
+            suspicious.append((index, False))
+        elif is_cjk(char) and not is_common_hanzi(char):
+            suspicious.append((index, True))
+        elif char.isascii() and char.isalpha():
+            before = text[index - 1] if index else ""
+            after = text[index + 1] if index + 1 < len(text) else ""
+            if is_cjk(before) and is_cjk(after):
+                suspicious.append((index, False))
+    spans: list[tuple[int, int]] = []
+    group: list[tuple[int, bool]] = []
+
+    def close():
+        rare = sum(1 for _, is_rare in group if is_rare)
+        debris = len(group) - rare
+        if len(group) >= min_suspicious and rare >= 2 and (debris >= 1 or rare >= 4):
+            spans.append((group[0][0], group[-1][0] + 1))
+
+    for item in suspicious:
+        if group and item[0] - group[-1][0] > max_gap:
+            close()
+            group = []
+        group.append(item)
+    if group:
+        close()
+    return spans
+
+
+# --- lines -----------------------------------------------------------------------------
+
+TERMINAL_PUNCT = "。！？!?；;…"
+SENTENCE_PUNCT = "，。；！？、：,;!?:"
+_SEPARATOR_RE = re.compile(r"[|｜丨>》»›•·●▪◆■□]|(?<=\S)\s+(?=\S)")
+_LIST_ITEM_RE = re.compile(r"^\s*(?:[•·●▪◆■□*]|\d{1,3}\s{2,})")
+_LEADING_LIST_MARKER_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、是要]|第[一二三四五六七八九十]+|\d+[.、])")
+_DATE_RES = (
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
+    re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"),
+    re.compile(r"(?<![\d-])(\d{2})-(\d{2})-(\d{2})(?![\d-])"),
+)
+_META_WORDS_RE = re.compile(r"来源|作者|编辑|发布时间|发布日期|点击|浏览|分享到|记者")
+_PUBLICATION_RE = re.compile(r"来源\s*[:：]\s*([^\s|｜]+)")
+_AUTHOR_RES = (
+    re.compile(r"作者\s*[:：]\s*([^\s|｜]+?)(?=来源|$|\s)"),
+    re.compile(r"^[(（]作者(?:系)?([\u4e00-\u9fff]{2,4}?)系"),
+    re.compile(r"^[(（]作者系.*?\s([\u4e00-\u9fff]{2,4})[)）]$"),
+    re.compile(r"记者\s*([\u4e00-\u9fff]{2,4})$"),
+)
+
+
+def join_wrapped_lines(lines: list[str], min_wrapped_length: int = 80) -> list[str]:
+    """Rejoin paragraphs a site hard-wrapped: a long line that stops mid-sentence goes on."""
+    joined: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if (
+            joined
+            and stripped
+            and not _LEADING_LIST_MARKER_RE.match(stripped)
+            and cjk_count(joined[-1]) >= min_wrapped_length
+            and joined[-1].rstrip()[-1:] not in TERMINAL_PUNCT + "”’」』)）:："
+        ):
+            joined[-1] = joined[-1].rstrip() + stripped
+        else:
+            joined.append(line)
+    return joined
+
+
+def spam_hits(line: str) -> int:
+    lowered = line.lower()
+    return sum(1 for word in word_list("spam_words.txt") if word in lowered)
+
+
+def furniture_hits(line: str) -> int:
+    return sum(1 for word in word_list("furniture_words.txt") if word in line)
+
+
+def _sentence_punct(line: str) -> int:
+    return sum(1 for c in line if c in SENTENCE_PUNCT)
+
+
+def is_prose(line: str) -> bool:
+    """A line of running text: enough CJK and real sentence punctuation."""
+    return cjk_count(line) >= 20 and _sentence_punct(line) >= 2
+
+
+def classify_line(line: str) -> str | None:
+    """Why a (simplified) line is not article text, or None when it may be."""
+    text = line.strip()
+    cjk = cjk_count(text)
+    if not text:
+        return "empty"
+    if cjk == 0:
+        return "no Chinese text"
+    separators = len(_SEPARATOR_RE.findall(text))
+    punct = _sentence_punct(text)
+    spam = spam_hits(text)
+    if spam >= 2 or (spam >= 1 and separators >= 3 and punct <= 1):
+        return "spam keywords"
+    tokens = [t for t in re.split(r"[|｜丨>》»›•·●▪◆■□\s]+", text) if t]
+    if separators >= 4 and tokens and cjk / len(tokens) <= 6 and punct <= 2:
+        return "navigation or keyword list"
+    if re.search(r">|》》|»|›", text) and (furniture_hits(text) or text.count(">") >= 2):
+        return "breadcrumb"
+    if text.startswith(("版权", "免责声明", "声明：", "声明:")):
+        return "copyright notice"
+    if _META_WORDS_RE.search(text) and cjk <= 40 and (parse_date(text) or re.match(r"^\s*(来源|作者|编辑|责任编辑|发布时间)", text)):
+        return "dateline or byline"
+    if re.match(r"^(责任)?编辑\s*[:：]", text) and cjk <= 12:
+        return "dateline or byline"
+    if _LIST_ITEM_RE.match(line) and punct <= 2:
+        return "sidebar list"
+    halves = text.split()
+    if len(halves) >= 2 and len(halves) % 2 == 0 and halves[: len(halves) // 2] == halves[len(halves) // 2 :]:
+        return "repeated headline"
+    if cjk <= 12 and punct == 0 and furniture_hits(text):
+        return "page furniture"
+    return None
+
+
+def parse_date(text: str) -> str | None:
+    for pattern in _DATE_RES:
+        match = pattern.search(text)
+        if match:
+            year, month, day = match.groups()
+            if len(year) == 2:
+                year = "20" + year
+            if 1 <= int(month) <= 12 and 1 <= int(day) <= 31 and 1900 <= int(year) <= 2100:
+                return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    return None
+
+
+# --- documents -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    traditional: str | None
+    mojibake: bool
+
+
+@dataclass
+class CleanDocument:
+    path: str
+    encoding: str
+    script: str
+    text: str
+    paragraphs: list[str]
+    traditional_paragraphs: list[str | None]
+    sentences: list[Sentence]
+    dropped: list[tuple[str, str]] = field(default_factory=list)
+    mojibake: list[tuple[int, int, str]] = field(default_factory=list)
+    title: str | None = None
+    date: str | None = None
+    publication: str | None = None
+    author: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def name(self) -> str:
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def normalise_text(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
+    # Control characters from scraped pages carry no text (tabs and newlines do).
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+
+
+_SPLIT_RE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』\"']*|\n|$)")
+
+
+def split_sentences(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences of one paragraph; closing quotes stay attached."""
+    spans = []
+    for match in _SPLIT_RE.finditer(paragraph):
+        start, end = match.span()
+        while start < end and paragraph[start].isspace():
+            start += 1
+        while end > start and paragraph[end - 1].isspace():
+            end -= 1
+        if end > start and cjk_count(paragraph[start:end]):
+            spans.append((start, end))
+    return spans
+
+
+def _metadata(lines: list[str]) -> dict[str, str | None]:
+    found: dict[str, str | None] = {"date": None, "publication": None, "author": None}
+    for line in lines:
+        text = line.strip()
+        if found["date"] is None and _META_WORDS_RE.search(text):
+            found["date"] = parse_date(text)
+        if found["publication"] is None:
+            match = _PUBLICATION_RE.search(text)
+            if match:
+                found["publication"] = re.sub(r"(分享到|编辑|点击|作者).*$", "", match.group(1)) or None
+        if found["author"] is None:
+            for pattern in _AUTHOR_RES:
+                match = pattern.search(text)
+                if match:
+                    found["author"] = match.group(1)
+                    break
+    return found
+
+
+def clean_document(raw: RawDocument) -> CleanDocument:
+    text = normalise_text(strip_html(raw.text))
+    original_lines = join_wrapped_lines([strip_inline_pinyin(line) for line in text.split("\n")])
+    simplified_lines = []
+    traditional_flags = []
+    for line in original_lines:
+        simplified = to_simplified(line)
+        if len(simplified) != len(line):
+            simplified_lines.append(simplified)
+            traditional_flags.append(False)
+            continue
+        traditional = is_traditional_run(line, simplified)
+        simplified_lines.append(simplified if traditional else line)
+        traditional_flags.append(traditional)
+
+    reasons = [classify_line(line) for line in simplified_lines]
+    prose = [i for i, line in enumerate(simplified_lines) if reasons[i] is None and is_prose(line)]
+    body_start, body_end = (prose[0], prose[-1]) if prose else (0, len(simplified_lines) - 1)
+
+    kept: list[int] = []
+    dropped: list[tuple[str, str]] = []
+    title = None
+    seen = set()
+    for i, line in enumerate(simplified_lines):
+        stripped = line.strip()
+        reason = reasons[i]
+        if reason is None:
+            key = re.sub(r"\s+", "", stripped)
+            if key in seen and cjk_count(key) < 40:
+                reason = "repeated line"
+            elif i < body_start and title is None and cjk_count(stripped) >= 6 and not is_prose(stripped):
+                title = re.sub(r"\s+", " ", stripped)
+            elif i < body_start or i > body_end:
+                ends_sentence = stripped[-1:] in "。！？!?”" and cjk_count(stripped) >= 8
+                parenthesised = stripped[:1] in "(（" and stripped[-1:] in ")）"
+                salutation = i == body_start - 1 and stripped[-1:] in ":：" and cjk_count(stripped) <= 10
+                if not (ends_sentence or parenthesised or salutation):
+                    reason = "outside article body"
+            seen.add(key)
+        if reason is None:
+            kept.append(i)
+        elif reason != "empty":
+            dropped.append((original_lines[i].strip(), reason))
+
+    paragraphs = [simplified_lines[i].strip() for i in kept]
+    traditional_paragraphs = [original_lines[i].strip() if traditional_flags[i] else None for i in kept]
+    meta = _metadata([simplified_lines[i] for i in range(len(simplified_lines))])
+
+    sentences: list[Sentence] = []
+    mojibake: list[tuple[int, int, str]] = []
+    offset = 0
+    for p_index, paragraph in enumerate(paragraphs):
+        bad_spans = find_mojibake(paragraph)
+        for start, end in bad_spans:
+            mojibake.append((offset + start, offset + end, paragraph[start:end]))
+        traditional = traditional_paragraphs[p_index]
+        for start, end in split_sentences(paragraph):
+            is_bad = any(s < end and start < e for s, e in bad_spans)
+            sentences.append(
+                Sentence(
+                    index=len(sentences),
+                    paragraph=p_index,
+                    start=offset + start,
+                    end=offset + end,
+                    text=paragraph[start:end],
+                    traditional=traditional[start:end] if traditional else None,
+                    mojibake=is_bad,
+                )
+            )
+        offset += len(paragraph) + 1
+
+    total_cjk = sum(cjk_count(p) for p in paragraphs) or 1
+    traditional_cjk = sum(cjk_count(p) for p, t in zip(paragraphs, traditional_paragraphs) if t)
+    share = traditional_cjk / total_cjk
+    script = "traditional" if share >= 0.8 else "simplified" if share <= 0.2 else "mixed"
+    return CleanDocument(
+        path=raw.path,
+        encoding=raw.encoding,
+        script=script,
+        text="\n".join(paragraphs),
+        paragraphs=paragraphs,
+        traditional_paragraphs=traditional_paragraphs,
+        sentences=sentences,
+        dropped=dropped,
+        mojibake=mojibake,
+        title=title,
+        date=meta["date"],
+        publication=meta["publication"],
+        author=meta["author"],
+    )

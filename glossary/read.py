@@ -1,0 +1,136 @@
+"""Stage 1: find documents on disk and decode them, whatever encoding the site used."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from charset_normalizer import from_bytes
+
+from .errors import GlossaryError
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".text")
+
+# Chinese pages are written in one of these; anything else charset-normalizer guesses for
+# CJK bytes is a near miss (e.g. cp949 for GB18030), so we prefer these when they decode.
+CHINESE_ENCODINGS = ("utf_8", "gb18030", "big5", "big5hkscs")
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    path: str
+    text: str
+    encoding: str
+    size: int
+
+
+def find_documents(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Expand files and folders (recursively) into a sorted list of candidate text files."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise GlossaryError(f"no such file or folder: {path}")
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES:
+                    found.append(child)
+        else:
+            found.append(path)
+    return found
+
+
+def _looks_binary(data: bytes) -> bool:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return len(sample) > 0 and control / len(sample) > 0.05
+
+
+def _strict_decode(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode a whole file; return (text, encoding name). Raises ValueError if undecodable."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    if _looks_binary(data):
+        raise ValueError("binary file")
+    text = _strict_decode(data, "utf-8")
+    if text is not None:
+        return text, "utf-8"
+    best = from_bytes(data, cp_isolation=list(CHINESE_ENCODINGS)).best()
+    if best is not None:
+        text = _strict_decode(data, best.encoding)
+        if text is not None:
+            return text, _canonical(best.encoding)
+    # GB18030 and Big5 byte ranges overlap; when the detector gives up, take the one that
+    # decodes strictly and yields more common CJK characters.
+    candidates = []
+    for encoding in ("gb18030", "big5"):
+        text = _strict_decode(data, encoding)
+        if text is not None:
+            candidates.append((_common_cjk_share(text), encoding, text))
+    if candidates:
+        _, encoding, text = max(candidates)
+        return text, encoding
+    best = from_bytes(data).best()
+    if best is None:
+        raise ValueError("undecodable text")
+    return str(best), _canonical(best.encoding)
+
+
+def _common_cjk_share(text: str) -> float:
+    from .clean import is_common_hanzi
+
+    cjk = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if not cjk:
+        return 0.0
+    return sum(1 for c in cjk if is_common_hanzi(c)) / len(cjk)
+
+
+def _canonical(name: str) -> str:
+    return codecs.lookup(name).name
+
+
+def read_document(path: Path) -> RawDocument:
+    data = path.read_bytes()
+    if not data.strip():
+        raise ValueError("empty file")
+    text, encoding = decode_bytes(data)
+    if not text.strip():
+        raise ValueError("empty file")
+    return RawDocument(path=str(path), text=text, encoding=encoding, size=len(data))
+
+
+def read_documents(
+    paths: Iterable[str | os.PathLike], warn: Callable[[str], None] | None = None
+) -> Iterator[RawDocument]:
+    """Yield every readable document under paths; warn (one line) about each skipped file."""
+    files = find_documents(paths)
+    if not files:
+        raise GlossaryError("no text documents found (looked for " + ", ".join(TEXT_SUFFIXES) + ")")
+    yielded = 0
+    for path in files:
+        try:
+            document = read_document(path)
+        except (ValueError, OSError) as error:
+            if warn:
+                warn(f"skipped {path}: {error}")
+            continue
+        yielded += 1
+        yield document
+    if yielded == 0:
+        raise GlossaryError("no readable document in the given paths")
