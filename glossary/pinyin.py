@@ -1,0 +1,153 @@
+"""Stage 4a: pinyin a translator can trust.
+
+Phrase-level conversion with pypinyin, its phrase dictionary extended by the domain phrases
+in data/pinyin_phrases.tsv (the same words go into the segmenter), citation tones without
+sandhi, and a display form following the basic rules of GB/T 16159-2012: syllables of one word
+written together, numerals apart from measure words, an apostrophe before a, o or e inside a
+word, proper names capitalised.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .data import data_lines
+
+NUMERAL_CHARS = set("〇零一二两三四五六七八九十百千万亿双")
+MEASURE_CHARS = set("个大项支条种张类届次中位名")
+PROPER_POS = {"ns", "nr", "nrt", "nrfg", "nt"}
+# Words that are always proper names whatever the tagger says (nation, party, places).
+_PROPER_PREFIXES = ("中国", "中华", "中共")
+
+
+@lru_cache(maxsize=1)
+def domain_phrase_table() -> dict[str, list[str]]:
+    table = {}
+    for line in data_lines("pinyin_phrases.tsv"):
+        word, syllables = line.split("\t")[:2]
+        table[word.strip()] = syllables.split()
+    return table
+
+
+def domain_phrases() -> list[str]:
+    return list(domain_phrase_table())
+
+
+@lru_cache(maxsize=1)
+def _pypinyin():
+    import pypinyin
+    from pypinyin import load_phrases_dict
+
+    load_phrases_dict({word: [[s] for s in syllables] for word, syllables in domain_phrase_table().items()})
+    return pypinyin
+
+
+@lru_cache(maxsize=1)
+def _word_splitter():
+    """A segmenter with jieba's plain dictionary: orthography needs words, not whole terms."""
+    import rjieba
+
+    return rjieba.Jieba()
+
+
+@dataclass(frozen=True)
+class Pinyin:
+    marks: str      # liǎng gè wéi hù
+    numbers: str    # liang3 ge4 wei2 hu4
+    plain: str      # liang ge wei hu
+    display: str    # liǎng gè wéihù
+    initials: str   # lgwh
+
+
+def _is_hanzi(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def _strip_tone(syllable: str) -> str:
+    decomposed = unicodedata.normalize("NFD", syllable)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
+
+
+def _words(term: str) -> list[tuple[str, bool]]:
+    """Orthographic words of a term with a proper-name flag."""
+    words: list[tuple[str, bool]] = []
+    for word, pos in _word_splitter().tag(term):
+        proper = pos in PROPER_POS or word.startswith(_PROPER_PREFIXES)
+        # Numerals are written apart from measure words: liǎng gè, shíjiǔ jiè, sì zhōng.
+        match = re.match(r"^([〇零一二两三四五六七八九十百千万亿]+)([个项支条种张届次位名大中])(.*)$", word)
+        if pos.startswith("nr") and 2 <= len(word) <= 3:
+            words.append((word[0], True))  # surname and given name apart: Xí Jìnpíng
+            words.append((word[1:], True))
+            continue
+        if pos == "ns" and len(word) >= 3 and word[-1] in "省市县州区":
+            words.append((word[:-1], True))  # proper and common part apart: Liáoníng Shěng
+            words.append((word[-1], True))
+            continue
+        if match and not proper:
+            words.append((match.group(1), False))
+            words.append((match.group(2), False))
+            if match.group(3):
+                words.append((match.group(3), False))
+            continue
+        words.append((word, proper))
+    return words
+
+
+def _syllables(text: str, style) -> list[str]:
+    pypinyin = _pypinyin()
+    result = []
+    for item in pypinyin.pinyin(text, style=style, errors=lambda chars: list(chars), neutral_tone_with_five=True):
+        result.append(item[0])
+    return result
+
+
+def _chain_slogan(term: str) -> bool:
+    # 三心两进一流, 一委一品: numeral + one character, repeated; each pair is a word.
+    return len(term) >= 4 and len(term) % 2 == 0 and all(term[i] in NUMERAL_CHARS for i in range(0, len(term), 2))
+
+
+def to_pinyin(term: str) -> Pinyin:
+    pypinyin = _pypinyin()
+    marks = _syllables(term, pypinyin.Style.TONE)
+    numbers = _syllables(term, pypinyin.Style.TONE3)
+    plain = [_strip_tone(s) for s in marks]
+    initials = "".join(p[0] for p, c in zip(plain, term) if _is_hanzi(c) and p)
+    return Pinyin(
+        marks=" ".join(marks),
+        numbers=" ".join(numbers),
+        plain=" ".join(plain),
+        display=display_form(term, marks),
+        initials=initials.lower(),
+    )
+
+
+def display_form(term: str, marks: list[str] | None = None) -> str:
+    """Hanyu Pinyin orthography: words together, apostrophes, capitals for proper names."""
+    if marks is None:
+        marks = _syllables(term, _pypinyin().Style.TONE)
+    if _chain_slogan(term):
+        words = [(term[i:i + 2], False) for i in range(0, len(term), 2)]
+    else:
+        words = _words(term)
+    out = []
+    position = 0
+    for word, proper in words:
+        syllables = marks[position:position + len(word)]
+        position += len(word)
+        if not syllables:
+            continue
+        if not all(_is_hanzi(c) for c in word):
+            out.append("".join(syllables))
+            continue
+        written = syllables[0]
+        for syllable in syllables[1:]:
+            if _strip_tone(syllable)[:1] in ("a", "o", "e"):
+                written += "'"
+            written += syllable
+        if proper:
+            written = written[:1].upper() + written[1:]
+        out.append(written)
+    return " ".join(out)
