@@ -303,9 +303,12 @@ class CleanDocument:
     date: str | None = None
     publication: str | None = None
     author: str | None = None
+    stored_hash: str | None = None  # set when rebuilt from a termbase without its text
 
     @property
     def content_hash(self) -> str:
+        if self.stored_hash:
+            return self.stored_hash
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     @property

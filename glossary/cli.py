@@ -76,6 +76,64 @@ def clean(paths, show):
             click.echo(document.text)
 
 
+DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+                         help="Termbase file (default: $GLOSSARY_DB, else ~/.local/share/glossary/termbase.sqlite3).")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--out", default="output/glossary.xlsx", show_default=True, type=click.Path(dir_okay=False),
+              help="Workbook to write from the termbase.")
+@DB_OPTION
+@click.option("--min-freq", default=2, show_default=True, type=click.IntRange(1),
+              help="Least corpus frequency of a statistical term.")
+@click.option("--min-cohesion", default=2.0, show_default=True, type=float,
+              help="Least mean pointwise mutual information (bits) between a term's words.")
+@click.option("--min-entropy", default=0.9, show_default=True, type=float,
+              help="Least entropy (bits) of the words left and right of a term.")
+@click.option("--min-specificity", default=100.0, show_default=True, type=float,
+              help="Least ratio of a single word's corpus frequency to its general-language frequency.")
+@click.option("--max-terms", default=0, show_default=True, type=click.IntRange(0),
+              help="Keep at most this many terms (0: all).")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1),
+              help="Processes for reading and mining documents in parallel.")
+@reports_errors
+def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, max_terms, jobs):
+    """Mine PATHS (default: seeds/) into the termbase and write the workbook.
+
+    Only documents the termbase has not seen are read; translators' English, status and notes
+    are never overwritten.
+    """
+    from .mine import MiningSettings
+    from .pipeline import build as run_build
+    from .workbook import write_workbook
+
+    settings = MiningSettings(min_freq=min_freq, min_cohesion=min_cohesion, min_entropy=min_entropy,
+                              min_specificity=min_specificity, max_terms=max_terms)
+    bar = None
+    progress = None
+    if sys.stderr.isatty():
+        def progress(done, total):
+            nonlocal bar
+            if bar is None:
+                bar = click.progressbar(length=total, label="reading", file=sys.stderr)
+                bar.__enter__()
+            bar.update(1)
+    try:
+        report = run_build(list(paths) or ["seeds"], db_path=db, settings=settings, jobs=jobs,
+                           write_workbook=write_workbook, out=out, warn=_warn, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    click.echo(f"documents: {report.documents_seen} read, {report.documents_added} new, "
+               f"{report.duplicates} already in the termbase")
+    if report.unchanged:
+        click.echo("corpus and settings unchanged: terms left as they were")
+    else:
+        click.echo(f"terms: {report.terms} ({report.added} new, {report.updated} updated, {report.retired} retired)")
+    click.echo(f"wrote {report.workbook}")
+
+
 def _shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 

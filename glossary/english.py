@@ -78,36 +78,54 @@ def _splitter():
 _GLOSS_NOISE_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]|^(to|a|an|the) |CL:.*$|abbr\. (of|for) .*$|variant of .*$|see .*$")
 
 
+FUNCTION_WORDS = {"的": "", "之": "of", "和": "and", "与": "and", "及": "and", "地": "", "得": ""}
+
+
 def _gloss(word: str) -> str | None:
+    if word in FUNCTION_WORDS:
+        return FUNCTION_WORDS[word]
     definitions = _cedict().get_definitions(word)
     if not definitions:
         return None
     for definition in definitions:
-        cleaned = _GLOSS_NOISE_RE.sub("", definition).strip(" ;,")
-        cleaned = re.sub(r"\s+", " ", cleaned)
+        cleaned = _GLOSS_NOISE_RE.sub("", definition)
+        cleaned = re.sub(r"[\u3400-\u9fff]+", "", cleaned)
+        cleaned = re.split(r"\s*[,;]\s*|\s+in \w+ province", cleaned)[0]
+        cleaned = re.sub(r"\s+", " ", cleaned).strip(" ;,")
         if cleaned and not re.search(r"surname|old variant|\|", cleaned):
             return cleaned
     return None
 
 
+def _cedict_words(text: str) -> list[str]:
+    """Longest-match segmentation against CC-CEDICT's headwords, so every piece has a gloss."""
+    words, position = [], 0
+    while position < len(text):
+        for size in range(min(8, len(text) - position), 0, -1):
+            piece = text[position:position + size]
+            if size == 1 or _gloss(piece):
+                words.append(piece)
+                position += size
+                break
+    return words
+
+
 def _draft_words(text: str) -> list[str] | None:
-    whole = _gloss(text)
-    if whole:
-        return [whole]
     glosses = []
     for word in _splitter().cut(text):
         if not word.strip():
             continue
         gloss = _gloss(word)
         if gloss is None:
-            if len(word) == 1 or not all("\u4e00" <= c <= "\u9fff" for c in word):
-                gloss = _gloss(word) or (word if word.isascii() else None)
-            if gloss is None:
-                parts = [_gloss(c) for c in word]
-                if not all(parts):
-                    return None
-                gloss = " ".join(parts)
-        glosses.append(gloss)
+            if word.isascii():
+                glosses.append(word)
+                continue
+            parts = [_gloss(piece) for piece in _cedict_words(word)]
+            if any(part is None for part in parts):
+                return None
+            gloss = " ".join(part for part in parts if part)
+        if gloss:
+            glosses.append(gloss)
     return glosses or None
 
 
@@ -125,6 +143,30 @@ def slogan_draft(term: str, count: int | None, head: str) -> str | None:
     if not head_gloss or not number:
         return dictionary_draft(term)
     return f"{number} '{head_gloss[:1].upper() + head_gloss[1:]}'"
+
+
+_PLENUM_RE = re.compile(r"^(?:中共|党的)?([一二三四五六七八九十]+)届([一二三四五六七八九十]+)中全会$")
+_CONGRESS_RE = re.compile(r"^(?:中共|党的)([一二三四五六七八九十]+)大$")
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def meeting_draft(term: str) -> str | None:
+    """Party plenums and congresses follow one naming pattern in English."""
+    from .mine import numeral_value
+
+    match = _PLENUM_RE.match(term)
+    if match:
+        congress, plenum = numeral_value(match.group(1)), numeral_value(match.group(2))
+        if congress and plenum:
+            return f"{_ordinal(plenum)} Plenary Session of the {_ordinal(congress)} CPC Central Committee"
+    match = _CONGRESS_RE.match(term)
+    if match and numeral_value(match.group(1)):
+        return f"{_ordinal(numeral_value(match.group(1)))} National Congress of the CPC"
+    return None
 
 
 def english_for(term: str, category: str = "", expansion: list[str] | None = None) -> English:
@@ -147,6 +189,10 @@ def english_for(term: str, category: str = "", expansion: list[str] | None = Non
         if shape:
             draft = slogan_draft(term, *shape)
     if draft is None:
+        meeting = meeting_draft(term)
+        if meeting:
+            return English(meeting, SOURCE_DRAFT, "composed by the standard pattern for Party plenums and congresses",
+                           components=[_component(zh) for zh in expansion or []])
         draft = dictionary_draft(term)
     components = [_component(zh) for zh in expansion or []]
     if draft:

@@ -547,7 +547,9 @@ def merge_occurrences(parts: Iterable[Occurrences]) -> Occurrences:
         for term, contexts in part.contexts.items():
             total.contexts[term].extend(contexts)
         for term, expansion in part.expansions.items():
-            total.expansions.setdefault(term, expansion)
+            # The same choice whatever order documents are merged in: the first by name.
+            if term not in total.expansions or expansion[1] < total.expansions[term][1]:
+                total.expansions[term] = expansion
     return total
 
 

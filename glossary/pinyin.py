@@ -18,7 +18,7 @@ from .data import data_lines
 
 NUMERAL_CHARS = set("〇零一二两三四五六七八九十百千万亿双")
 MEASURE_CHARS = set("个大项支条种张类届次中位名")
-PROPER_POS = {"ns", "nr", "nrt", "nrfg", "nt"}
+PROPER_POS = {"ns", "nr", "nrt", "nrfg"}
 # Words that are always proper names whatever the tagger says (nation, party, places).
 _PROPER_PREFIXES = ("中国", "中华", "中共")
 
@@ -75,12 +75,15 @@ def _words(term: str) -> list[tuple[str, bool]]:
     """Orthographic words of a term with a proper-name flag."""
     words: list[tuple[str, bool]] = []
     for word, pos in _word_splitter().tag(term):
-        proper = pos in PROPER_POS or word.startswith(_PROPER_PREFIXES)
+        proper = (pos in PROPER_POS or word.startswith(_PROPER_PREFIXES)) and not any(c in NUMERAL_CHARS for c in word)
         # Numerals are written apart from measure words: liǎng gè, shíjiǔ jiè, sì zhōng.
         match = re.match(r"^([〇零一二两三四五六七八九十百千万亿]+)([个项支条种张届次位名大中])(.*)$", word)
-        if pos.startswith("nr") and 2 <= len(word) <= 3:
+        if pos.startswith("nr") and 2 <= len(word) <= 3 and not any(c in NUMERAL_CHARS for c in word):
             words.append((word[0], True))  # surname and given name apart: Xí Jìnpíng
             words.append((word[1:], True))
+            continue
+        if len(word) >= 4 and proper and len(_subwords(word)) > 1:
+            words.extend((part, True) for part in _subwords(word))
             continue
         if pos == "ns" and len(word) >= 3 and word[-1] in "省市县州区":
             words.append((word[:-1], True))  # proper and common part apart: Liáoníng Shěng
@@ -92,8 +95,55 @@ def _words(term: str) -> list[tuple[str, bool]]:
             if match.group(3):
                 words.append((match.group(3), False))
             continue
+        if len(word) >= 3:
+            parts = _subwords(word)
+            if pos == "i" and len(word) == 4 and len(parts) == 2:
+                words.append((word, proper))  # a four-character idiom: two halves with a hyphen
+                continue
+            words.extend((part, proper) for part in parts)
+            continue
         words.append((word, proper))
     return words
+
+
+SEPARATE_CHARS = set("的之和与及")
+ADMINISTRATIVE_CHARS = set("省市县州区")
+
+
+def _subwords(word: str) -> list[str]:
+    """Meaning units of a long dictionary word: 政协委员 → 政协 委员 (GB/T 16159 writes them apart).
+
+    Split first around words always written apart (党的领导 → 党 的 领导), then each part into
+    the fewest of the segmenter's sub-words; a part that cannot be covered stays whole.
+    """
+    parts: list[str] = []
+    current = ""
+    for char in word:
+        if char in SEPARATE_CHARS and current and len(word) > 2:
+            parts.extend(_cover(current))
+            parts.append(char)
+            current = ""
+        else:
+            current += char
+    if current:
+        parts.extend(_cover(current))
+    return parts
+
+
+def _cover(word: str) -> list[str]:
+    if len(word) < 3:
+        return [word]
+    pieces = {w for w in _word_splitter().cut_for_search(word) if 2 <= len(w) < len(word)}
+    best: list[list[str] | None] = [None] * (len(word) + 1)
+    best[0] = []
+    for end in range(1, len(word) + 1):
+        for start in range(end):
+            piece = word[start:end]
+            if best[start] is None or not (piece in pieces or piece in ADMINISTRATIVE_CHARS):
+                continue
+            if best[end] is None or len(best[start]) + 1 < len(best[end]):
+                best[end] = best[start] + [piece]
+    return best[-1] or [word]
 
 
 def _syllables(text: str, style) -> list[str]:
@@ -134,6 +184,7 @@ def display_form(term: str, marks: list[str] | None = None) -> str:
         words = _words(term)
     out = []
     position = 0
+    idioms = {w for w, p in _word_splitter().tag(term) if p == "i" and len(w) == 4}
     for word, proper in words:
         syllables = marks[position:position + len(word)]
         position += len(word)
@@ -143,8 +194,10 @@ def display_form(term: str, marks: list[str] | None = None) -> str:
             out.append("".join(syllables))
             continue
         written = syllables[0]
-        for syllable in syllables[1:]:
-            if _strip_tone(syllable)[:1] in ("a", "o", "e"):
+        for index, syllable in enumerate(syllables[1:], start=1):
+            if word in idioms and index == 2:
+                written += "-"
+            elif _strip_tone(syllable)[:1] in ("a", "o", "e"):
                 written += "'"
             written += syllable
         if proper:

@@ -1,0 +1,439 @@
+"""Stage 5: the termbase, one SQLite file.
+
+The path comes from `--db`, else the GLOSSARY_DB environment variable, else
+`~/.local/share/glossary/termbase.sqlite3` (XDG_DATA_HOME honoured). The schema is versioned:
+each entry of MIGRATIONS runs once, in order, and `schema_version` records how far a file is.
+
+Machine fields (counts, pinyin, automatic English, contexts) are rewritten by every build.
+Human fields (English given by a translator, status, notes) are written only by `set_human`
+and import, each change recorded in `audit`, and never touched by a build.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .errors import GlossaryError
+
+STATUSES = ("new", "reviewed", "approved", "rejected")
+HUMAN_FIELDS = ("english", "status", "notes")
+
+MIGRATIONS: list[str] = [
+    # 1: the first release.
+    """
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,
+        path TEXT NOT NULL,
+        name TEXT NOT NULL,
+        title TEXT, date TEXT, publication TEXT, author TEXT,
+        encoding TEXT, script TEXT,
+        dropped_json TEXT NOT NULL DEFAULT '[]',
+        mojibake_json TEXT NOT NULL DEFAULT '[]',
+        sentences BLOB NOT NULL,
+        counts BLOB NOT NULL,
+        added_at TEXT NOT NULL
+    );
+    CREATE TABLE terms (
+        id INTEGER PRIMARY KEY,
+        term TEXT NOT NULL UNIQUE,
+        traditional TEXT NOT NULL DEFAULT '',
+        variants_json TEXT NOT NULL DEFAULT '[]',
+        category TEXT NOT NULL DEFAULT '',
+        score REAL NOT NULL DEFAULT 0,
+        frequency INTEGER NOT NULL DEFAULT 0,
+        documents INTEGER NOT NULL DEFAULT 0,
+        expansion_json TEXT NOT NULL DEFAULT '[]',
+        expansion_source TEXT NOT NULL DEFAULT '',
+        pinyin TEXT NOT NULL DEFAULT '',
+        pinyin_marks TEXT NOT NULL DEFAULT '',
+        pinyin_numbers TEXT NOT NULL DEFAULT '',
+        pinyin_plain TEXT NOT NULL DEFAULT '',
+        initials TEXT NOT NULL DEFAULT '',
+        english_auto TEXT NOT NULL DEFAULT '',
+        english_auto_source TEXT NOT NULL DEFAULT 'none',
+        english_auto_detail TEXT NOT NULL DEFAULT '',
+        english_alternatives_json TEXT NOT NULL DEFAULT '[]',
+        components_json TEXT NOT NULL DEFAULT '[]',
+        english_human TEXT NOT NULL DEFAULT '',
+        english_imported TEXT NOT NULL DEFAULT '',
+        english_imported_source TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'new',
+        notes TEXT NOT NULL DEFAULT '',
+        revision INTEGER NOT NULL DEFAULT 0,
+        mined INTEGER NOT NULL DEFAULT 1,
+        in_corpus INTEGER NOT NULL DEFAULT 1,
+        forbidden INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE contexts (
+        term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
+        rank INTEGER NOT NULL,
+        document_hash TEXT NOT NULL,
+        document TEXT NOT NULL,
+        sentence INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        term_start INTEGER NOT NULL,
+        traditional TEXT,
+        PRIMARY KEY (term_id, rank)
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        term_id INTEGER,
+        term TEXT NOT NULL,
+        field TEXT NOT NULL,
+        old TEXT,
+        new TEXT,
+        who TEXT NOT NULL,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL
+    );
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE INDEX terms_pinyin_plain ON terms(pinyin_plain);
+    CREATE INDEX terms_initials ON terms(initials);
+    CREATE INDEX terms_traditional ON terms(traditional);
+    CREATE INDEX audit_term ON audit(term_id);
+    """,
+    # 2: a search key per term for fast lookup (pinyin run together, English words).
+    """
+    ALTER TABLE terms ADD COLUMN search_pinyin TEXT NOT NULL DEFAULT '';
+    ALTER TABLE terms ADD COLUMN search_english TEXT NOT NULL DEFAULT '';
+    CREATE INDEX terms_search_pinyin ON terms(search_pinyin);
+    """,
+]
+
+
+def default_db_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "glossary" / "termbase.sqlite3"
+
+
+def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
+    if explicit:
+        return Path(explicit)
+    from_env = os.environ.get("GLOSSARY_DB")
+    return Path(from_env) if from_env else default_db_path()
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def current_user(explicit: str | None = None) -> str:
+    if explicit:
+        return explicit
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user database in some containers
+        return "unknown"
+
+
+def pack(value) -> bytes:
+    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+def unpack(blob: bytes):
+    return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
+@dataclass
+class TermRow:
+    """A termbase entry as the exports and lookup see it."""
+
+    id: int
+    term: str
+    traditional: str
+    variants: list[str]
+    category: str
+    score: float
+    frequency: int
+    documents: int
+    expansion: list[str]
+    expansion_source: str
+    pinyin: str
+    pinyin_marks: str
+    pinyin_numbers: str
+    pinyin_plain: str
+    initials: str
+    english: str
+    english_source: str
+    english_detail: str
+    english_alternatives: list[dict]
+    components: list[dict]
+    english_human: str
+    status: str
+    notes: str
+    revision: int
+    in_corpus: bool
+    forbidden: bool
+    contexts: list[dict]
+
+
+def effective_english(row: sqlite3.Row) -> tuple[str, str, str]:
+    """(English, source label, detail): approved > translator edit > imported > reference > draft."""
+    if row["english_human"]:
+        label = "approved" if row["status"] == "approved" else "translator edit"
+        return row["english_human"], label, ""
+    if row["english_imported"]:
+        return row["english_imported"], "imported: " + row["english_imported_source"], ""
+    return row["english_auto"], row["english_auto_source"], row["english_auto_detail"]
+
+
+class Termbase:
+    def __init__(self, path: str | os.PathLike | None = None, create: bool = True):
+        self.path = resolve_db_path(path)
+        if not self.path.exists():
+            if not create:
+                raise GlossaryError(f"no termbase at {self.path}; run `glossary build` first")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.connection = sqlite3.connect(str(self.path), isolation_level=None)
+            self.connection.row_factory = sqlite3.Row
+            self.connection.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise GlossaryError(f"{self.path} is not a glossary termbase ({error})") from None
+
+    # --- schema ---
+
+    def schema_version(self) -> int:
+        return self.connection.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version > len(MIGRATIONS):
+            raise GlossaryError(f"{self.path} was written by a newer glossary (schema {version})")
+        if version == len(MIGRATIONS):
+            return
+        if version == 0 and self.connection.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]:
+            raise GlossaryError(f"{self.path} is an SQLite file but not a glossary termbase")
+        with self.transaction():
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.connection.execute(statement)
+                self.connection.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        else:
+            self.connection.execute("COMMIT")
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # --- meta ---
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.connection.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
+                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # --- documents ---
+
+    def document_hashes(self) -> set[str]:
+        return {row[0] for row in self.connection.execute("SELECT hash FROM documents")}
+
+    def add_document(self, document, counts) -> None:
+        """Store one cleaned document's sentences and partial counts (the map output)."""
+        sentences = [[s.index, s.paragraph, s.start, s.end, s.text, s.traditional, s.mojibake]
+                     for s in document.sentences]
+        self.connection.execute(
+            "INSERT INTO documents(hash, path, name, title, date, publication, author, encoding, script,"
+            " dropped_json, mojibake_json, sentences, counts, added_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (document.content_hash, document.path, document.name, document.title, document.date,
+             document.publication, document.author, document.encoding, document.script,
+             json.dumps(document.dropped, ensure_ascii=False), json.dumps(document.mojibake, ensure_ascii=False),
+             pack(sentences), pack(counts.to_json()), now()))
+
+    def documents(self) -> list[sqlite3.Row]:
+        return self.connection.execute(
+            "SELECT id, hash, path, name, title, date, publication, author, encoding, script, dropped_json,"
+            " mojibake_json, added_at FROM documents ORDER BY name, id").fetchall()
+
+    def stored_counts(self) -> Iterator:
+        from .mine import DocumentCounts
+
+        for row in self.connection.execute("SELECT counts FROM documents ORDER BY hash"):
+            yield DocumentCounts.from_json(unpack(row[0]))
+
+    def stored_documents(self) -> Iterator:
+        """Documents rebuilt from the store, enough for finding occurrences."""
+        from .clean import CleanDocument, Sentence
+
+        for row in self.connection.execute(
+                "SELECT hash, path, name, encoding, script, sentences FROM documents ORDER BY hash"):
+            sentences = [Sentence(*item) for item in unpack(row["sentences"])]
+            yield CleanDocument(path=row["path"], encoding=row["encoding"], script=row["script"], text="",
+                                paragraphs=[], traditional_paragraphs=[], sentences=sentences,
+                                stored_hash=row["hash"])
+
+    # --- terms ---
+
+    def upsert_mined_terms(self, entries: list[dict]) -> dict[str, int]:
+        """Write machine fields of mined terms; keep every human field. Returns counts by outcome."""
+        stamp = now()
+        existing = {row["term"]: row for row in self.connection.execute(
+            "SELECT id, term, status, revision, english_human, notes, english_imported FROM terms")}
+        outcome = {"added": 0, "updated": 0, "retired": 0}
+        mined_terms = set()
+        for entry in entries:
+            mined_terms.add(entry["term"])
+            values = _machine_values(entry)
+            if entry["term"] in existing:
+                term_id = existing[entry["term"]]["id"]
+                assignments = ", ".join(f"{k} = ?" for k in values)
+                self.connection.execute(f"UPDATE terms SET {assignments}, mined = 1, in_corpus = 1, updated_at = ?"
+                                        " WHERE id = ?", (*values.values(), stamp, term_id))
+                outcome["updated"] += 1
+            else:
+                columns = ", ".join(values)
+                marks = ", ".join("?" for _ in values)
+                cursor = self.connection.execute(
+                    f"INSERT INTO terms({columns}, created_at, updated_at) VALUES ({marks}, ?, ?)",
+                    (*values.values(), stamp, stamp))
+                term_id = cursor.lastrowid
+                outcome["added"] += 1
+            self.connection.execute("DELETE FROM contexts WHERE term_id = ?", (term_id,))
+            for rank, context in enumerate(entry["contexts"]):
+                self.connection.execute(
+                    "INSERT INTO contexts(term_id, rank, document_hash, document, sentence, start, end, text,"
+                    " term_start, traditional) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (term_id, rank, context["document_hash"], context["document"], context["sentence"],
+                     context["start"], context["end"], context["text"], context["term_start"],
+                     context["traditional"]))
+        for term, row in existing.items():
+            if term in mined_terms:
+                continue
+            touched = row["revision"] > 0 or row["status"] != "new" or row["english_imported"]
+            if touched:
+                self.connection.execute("UPDATE terms SET mined = 0 WHERE id = ?", (row["id"],))
+            else:
+                self.connection.execute("DELETE FROM terms WHERE id = ?", (row["id"],))
+                outcome["retired"] += 1
+        return outcome
+
+    def term_rows(self, include_rejected: bool = True) -> list[TermRow]:
+        rows = self.connection.execute("SELECT * FROM terms ORDER BY (status = 'rejected'), score DESC,"
+                                       " frequency DESC, term").fetchall()
+        contexts: dict[int, list[dict]] = {}
+        for context in self.connection.execute("SELECT * FROM contexts ORDER BY term_id, rank"):
+            contexts.setdefault(context["term_id"], []).append(dict(context))
+        result = []
+        for row in rows:
+            if not include_rejected and row["status"] == "rejected":
+                continue
+            result.append(_term_row(row, contexts.get(row["id"], [])))
+        return result
+
+    def get_term(self, term_id: int) -> sqlite3.Row | None:
+        return self.connection.execute("SELECT * FROM terms WHERE id = ?", (term_id,)).fetchone()
+
+    def find_term(self, text: str) -> sqlite3.Row | None:
+        return self.connection.execute("SELECT * FROM terms WHERE term = ? OR traditional = ?",
+                                       (text, text)).fetchone()
+
+    def human_values(self, row: sqlite3.Row) -> dict[str, str]:
+        english, _, _ = effective_english(row)
+        return {"english": english, "status": row["status"], "notes": row["notes"]}
+
+    def set_human(self, term_id: int, changes: dict[str, str], who: str, action: str) -> bool:
+        """Change human fields of one term, recording each change; True when anything changed."""
+        row = self.get_term(term_id)
+        if row is None:
+            raise GlossaryError(f"no term with ID {term_id}")
+        current = self.human_values(row)
+        stamp = now()
+        changed = False
+        for field, new in changes.items():
+            if field not in HUMAN_FIELDS:
+                raise ValueError(field)
+            if field == "status" and new not in STATUSES:
+                raise GlossaryError(f"unknown status {new!r} (one of {', '.join(STATUSES)})")
+            if new == current[field]:
+                continue
+            column = {"english": "english_human"}.get(field, field)
+            self.connection.execute(f"UPDATE terms SET {column} = ?, updated_at = ? WHERE id = ?",
+                                    (new, stamp, term_id))
+            self.connection.execute(
+                "INSERT INTO audit(term_id, term, field, old, new, who, at, action) VALUES (?,?,?,?,?,?,?,?)",
+                (term_id, row["term"], field, current[field], new, who, stamp, action))
+            changed = True
+        if changed:
+            self.connection.execute("UPDATE terms SET revision = revision + 1 WHERE id = ?", (term_id,))
+        return changed
+
+    def audit(self, term_id: int | None = None) -> list[sqlite3.Row]:
+        if term_id is None:
+            return self.connection.execute("SELECT * FROM audit ORDER BY id").fetchall()
+        return self.connection.execute("SELECT * FROM audit WHERE term_id = ? ORDER BY id", (term_id,)).fetchall()
+
+
+def _machine_values(entry: dict) -> dict:
+    return {
+        "term": entry["term"],
+        "traditional": entry["traditional"],
+        "variants_json": json.dumps(entry["variants"], ensure_ascii=False),
+        "category": entry["category"],
+        "score": entry["score"],
+        "frequency": entry["frequency"],
+        "documents": entry["documents"],
+        "expansion_json": json.dumps(entry["expansion"], ensure_ascii=False),
+        "expansion_source": entry["expansion_source"],
+        "pinyin": entry["pinyin"],
+        "pinyin_marks": entry["pinyin_marks"],
+        "pinyin_numbers": entry["pinyin_numbers"],
+        "pinyin_plain": entry["pinyin_plain"],
+        "initials": entry["initials"],
+        "english_auto": entry["english"],
+        "english_auto_source": entry["english_source"],
+        "english_auto_detail": entry["english_detail"],
+        "english_alternatives_json": json.dumps(entry["english_alternatives"], ensure_ascii=False),
+        "components_json": json.dumps(entry["components"], ensure_ascii=False),
+        "search_pinyin": entry["pinyin_plain"].replace(" ", ""),
+        "search_english": entry["english"].lower(),
+    }
+
+
+def _term_row(row: sqlite3.Row, contexts: list[dict]) -> TermRow:
+    english, source, detail = effective_english(row)
+    return TermRow(
+        id=row["id"], term=row["term"], traditional=row["traditional"],
+        variants=json.loads(row["variants_json"]), category=row["category"], score=row["score"],
+        frequency=row["frequency"], documents=row["documents"], expansion=json.loads(row["expansion_json"]),
+        expansion_source=row["expansion_source"], pinyin=row["pinyin"], pinyin_marks=row["pinyin_marks"],
+        pinyin_numbers=row["pinyin_numbers"], pinyin_plain=row["pinyin_plain"], initials=row["initials"],
+        english=english, english_source=source, english_detail=detail,
+        english_alternatives=json.loads(row["english_alternatives_json"]),
+        components=json.loads(row["components_json"]), english_human=row["english_human"],
+        status=row["status"], notes=row["notes"], revision=row["revision"], in_corpus=bool(row["in_corpus"]),
+        forbidden=bool(row["forbidden"]), contexts=contexts)
