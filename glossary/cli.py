@@ -134,6 +134,56 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
     click.echo(f"wrote {report.workbook}")
 
 
+USER_OPTION = click.option("--user", default=None, help="Name recorded in the audit (default: the OS user).")
+
+
+@main.command(name="export")
+@click.option("--format", "format_", type=click.Choice(["xlsx", "tbx", "csv", "omegat", "json"]), default="xlsx",
+              show_default=True, help="xlsx workbook, TBX-Basic, CSV for CAT tools, OmegaT glossary, or JSON.")
+@click.option("--out", default=None, type=click.Path(dir_okay=False),
+              help="File to write (default: output/glossary.<format>).")
+@DB_OPTION
+@reports_errors
+def export_command(format_, out, db):
+    """Write the termbase in a format CAT tools or scripts read."""
+    from .export import DEFAULT_NAMES, export
+    from .store import Termbase
+
+    out = out or DEFAULT_NAMES[format_]
+    with Termbase(db, create=False) as termbase:
+        export(termbase, format_, out)
+    click.echo(f"wrote {out}")
+
+
+@main.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@DB_OPTION
+@click.option("--prefer", type=click.Choice(["file", "store"]), default=None,
+              help="Which side wins where a value changed both in the file and in the termbase since the export.")
+@click.option("--dry-run", is_flag=True, help="Report what would change and write nothing.")
+@USER_OPTION
+@reports_errors
+def import_command(file, db, prefer, dry_run, user):
+    """Take an edited workbook (English, Status, Notes) back into the termbase."""
+    from .importer import apply_import, plan_import
+    from .store import Termbase, current_user
+
+    with Termbase(db, create=False) as termbase:
+        report = plan_import(termbase, file, prefer=prefer)
+        if not dry_run:
+            apply_import(termbase, report, current_user(user), os.path.basename(file))
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{'would add' if dry_run else 'added'} {len(report.added)}, {verb} {len(report.changed)}, "
+               f"skipped {report.skipped} unchanged, {len(report.conflicts)} conflicts")
+    for change in report.added + report.changed:
+        fields = ", ".join(f"{k}={v!r}" for k, v in change.values.items())
+        click.echo(f"  row {change.row} {change.term}: {fields}")
+    for conflict in report.conflicts:
+        click.echo(f"  conflict row {conflict.row} {conflict.term} {conflict.field}: termbase has "
+                   f"{conflict.in_store!r}, file has {conflict.in_file!r} (exported {conflict.exported!r}); "
+                   "not applied (use --prefer file or --prefer store)")
+
+
 def _shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 

@@ -456,6 +456,10 @@ def select_terms(counts: DocumentCounts, settings: MiningSettings = MiningSettin
     for meeting, frequency in counts.meetings.items():
         terms[meeting] = Term(meeting, CATEGORY_MEETING, cvalue=math.log2(len(meeting)) * frequency)
     for quoted, frequency in counts.quoted.items():
+        if quoted in terms and terms[quoted].category in (CATEGORY_TERM, CATEGORY_ORGANISATION) \
+                and not _is_reference(quoted):
+            terms[quoted].category = CATEGORY_COINAGE  # a coinage the writers themselves put in quotes
+            continue
         if quoted in terms or len(quoted) < 3:
             continue
         if frequency >= settings.min_freq or len(quoted) <= 8 and _looks_like_name(quoted):

@@ -159,7 +159,19 @@ def _chain_slogan(term: str) -> bool:
     return len(term) >= 4 and len(term) % 2 == 0 and all(term[i] in NUMERAL_CHARS for i in range(0, len(term), 2))
 
 
+_SPOKEN = {"0": "零", "1": "一", "2": "二", "3": "三", "4": "四", "5": "五", "6": "六", "7": "七", "8": "八",
+           "9": "九", "+": "加", "＋": "加"}
+
+
+def spoken_form(term: str) -> str:
+    """How a formula is read aloud: 1+1+9+N → 一加一加九加N (single digits only; longer numbers stay)."""
+    if not any(c in _SPOKEN for c in term) or re.search(r"\d\d", term):
+        return term
+    return "".join(_SPOKEN.get(c, c) for c in term)
+
+
 def to_pinyin(term: str) -> Pinyin:
+    original, term = term, spoken_form(term)
     pypinyin = _pypinyin()
     marks = _syllables(term, pypinyin.Style.TONE)
     numbers = _syllables(term, pypinyin.Style.TONE3)
@@ -169,15 +181,19 @@ def to_pinyin(term: str) -> Pinyin:
         marks=" ".join(marks),
         numbers=" ".join(numbers),
         plain=" ".join(plain),
-        display=display_form(term, marks),
+        display=display_form(original, marks),
         initials=initials.lower(),
     )
 
 
 def display_form(term: str, marks: list[str] | None = None) -> str:
     """Hanyu Pinyin orthography: words together, apostrophes, capitals for proper names."""
+    spoken = spoken_form(term)
     if marks is None:
-        marks = _syllables(term, _pypinyin().Style.TONE)
+        marks = _syllables(spoken, _pypinyin().Style.TONE)
+    if spoken != term:
+        return " ".join(marks)  # a formula is read symbol by symbol
+    term = spoken
     if _chain_slogan(term):
         words = [(term[i:i + 2], False) for i in range(0, len(term), 2)]
     else:
@@ -191,7 +207,7 @@ def display_form(term: str, marks: list[str] | None = None) -> str:
         if not syllables:
             continue
         if not all(_is_hanzi(c) for c in word):
-            out.append("".join(syllables))
+            out.append(" ".join(syllables))
             continue
         written = syllables[0]
         for index, syllable in enumerate(syllables[1:], start=1):

@@ -379,7 +379,10 @@ class Termbase:
                 raise ValueError(field)
             if field == "status" and new not in STATUSES:
                 raise GlossaryError(f"unknown status {new!r} (one of {', '.join(STATUSES)})")
-            if new == current[field]:
+            # English is compared with the translator's own rendering, so that approving an
+            # automatic rendering unchanged still records it as the approved one.
+            stored = row["english_human"] if field == "english" else current[field]
+            if new == stored:
                 continue
             column = {"english": "english_human"}.get(field, field)
             self.connection.execute(f"UPDATE terms SET {column} = ?, updated_at = ? WHERE id = ?",

@@ -8,7 +8,6 @@ from a change made in the termbase since the export.
 from __future__ import annotations
 
 import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from . import __version__
+from .atomic import atomic_path
 from .english import CEDICT_CREDIT
 from .safety import cell_text
 from .store import STATUSES, Termbase, TermRow
@@ -106,7 +106,6 @@ def _components_text(row: TermRow) -> str:
 def write_workbook(termbase: Termbase, out: str | os.PathLike, built_at: str | None = None) -> Path:
     """Write the workbook atomically: a temporary file in the same folder, then a rename."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     rows = termbase.term_rows()
     documents = termbase.documents()
     workbook = Workbook(write_only=True)
@@ -116,15 +115,8 @@ def write_workbook(termbase: Termbase, out: str | os.PathLike, built_at: str | N
     _sources_sheet(workbook, documents)
     _about_sheet(workbook, termbase, rows, built_at)
     _revisions_sheet(workbook, rows)
-    handle, temporary = tempfile.mkstemp(prefix=".glossary-", suffix=".xlsx", dir=out.parent)
-    os.close(handle)
-    try:
+    with atomic_path(out) as temporary:
         workbook.save(temporary)
-        os.replace(temporary, out)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
     return out
 
 

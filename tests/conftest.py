@@ -35,3 +35,28 @@ def cleaned_seeds(seed_paths):
     from glossary.read import read_document
 
     return {p.name[:3]: clean_document(read_document(p)) for p in seed_paths}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The seeds built once through the command line: (termbase path, workbook path)."""
+    from click.testing import CliRunner
+
+    from glossary.cli import main
+
+    folder = tmp_path_factory.mktemp("built")
+    db, out = folder / "termbase.sqlite3", folder / "glossary.xlsx"
+    result = CliRunner().invoke(main, ["build", str(SEEDS), "--db", str(db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return db, out
+
+
+@pytest.fixture(scope="session")
+def glossary_rows(built):
+    """The Glossary sheet of the built workbook as dicts keyed by header."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(built[1], rich_text=False)
+    rows = list(workbook["Glossary"].iter_rows(values_only=True))
+    header = rows[0]
+    return [dict(zip(header, row)) for row in rows[1:]]

@@ -1,0 +1,252 @@
+"""The termbase keeps every translator's decision: build → export → edit → import → rebuild."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook, load_workbook
+
+from glossary.cli import main
+from glossary.errors import GlossaryError
+from glossary.importer import apply_import, plan_import
+from glossary.pipeline import build
+from glossary.store import MIGRATIONS, Termbase, resolve_db_path
+from glossary.workbook import write_workbook
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _invoke(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result
+
+
+def _edit(path, edits: dict[str, dict[str, str]]):
+    """Edit the Glossary sheet as a translator would: by term, in the English/Status/Notes cells."""
+    workbook = load_workbook(path)
+    sheet = workbook["Glossary"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        term = row[header.index("Term")].value
+        for column, value in edits.get(term, {}).items():
+            row[header.index(column)].value = value
+    workbook.save(path)
+
+
+@pytest.fixture()
+def corpus(tmp_path, seed_paths):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in seed_paths[:4]:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def test_whole_cycle_keeps_edits_and_grows(tmp_path, corpus, seed_paths):
+    db, out = tmp_path / "tb.sqlite3", tmp_path / "glossary.xlsx"
+    result = _invoke("build", corpus, "--db", db, "--out", out)
+    assert result.exit_code == 0, result.output
+    with Termbase(db) as termbase:
+        before = {row.term: row for row in termbase.term_rows()}
+    _edit(out, {
+        "凝聚共识": {"English": "building consensus", "Status": "approved", "Notes": "CPPCC usage"},
+        "专门协商机构": {"Status": "approved"},
+        "政协": {"Status": "rejected"},
+        "界别群众": {"Notes": "people of the sectors"},
+    })
+    result = _invoke("import", out, "--db", db, "--user", "translator-a")
+    assert result.exit_code == 0, result.output
+    assert "changed 4" in result.output
+
+    shutil.copy(seed_paths[4], corpus / seed_paths[4].name)
+    result = _invoke("build", corpus, "--db", db, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "1 new" in result.output
+    with Termbase(db) as termbase:
+        after = {row.term: row for row in termbase.term_rows()}
+        consensus = after["凝聚共识"]
+        assert (consensus.english, consensus.english_source, consensus.status, consensus.notes) == (
+            "building consensus", "approved", "approved", "CPPCC usage")
+        body = after["专门协商机构"]
+        assert body.status == "approved" and body.english_source == "approved"
+        assert body.english == before["专门协商机构"].english
+        assert after["政协"].status == "rejected"
+        assert after["界别群众"].notes == "people of the sectors"
+        assert body.frequency > before["专门协商机构"].frequency
+        assert body.documents == before["专门协商机构"].documents + 1
+        assert after["政协"].frequency > before["政协"].frequency
+        audit = termbase.audit()
+        assert {(a["term"], a["field"]) for a in audit} >= {
+            ("凝聚共识", "english"), ("凝聚共识", "status"), ("凝聚共识", "notes"), ("专门协商机构", "english"),
+            ("专门协商机构", "status"), ("政协", "status"), ("界别群众", "notes")}
+        assert all(a["who"] == "translator-a" for a in audit)
+        assert all(a["action"] == "import glossary.xlsx" for a in audit)
+    # The rebuilt workbook shows the edits and the rejected term is still rejected, not new.
+    rows = {r[1]: r for r in load_workbook(out)["Glossary"].iter_rows(min_row=2, values_only=True)}
+    assert rows["凝聚共识"][4] == "building consensus" and rows["政协"][13] == "rejected"
+
+
+def test_conflicting_edit_is_reported_not_applied(tmp_path, corpus):
+    db, out = tmp_path / "tb.sqlite3", tmp_path / "glossary.xlsx"
+    assert _invoke("build", corpus, "--db", db, "--out", out).exit_code == 0
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    shutil.copy(out, first)
+    shutil.copy(out, second)
+    _edit(first, {"凝聚共识": {"English": "forging consensus"}})
+    assert _invoke("import", first, "--db", db).exit_code == 0
+    _edit(second, {"凝聚共识": {"English": "building consensus"}, "界别群众": {"Notes": "ok"}})
+    result = _invoke("import", second, "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "1 conflicts" in result.output and "forging consensus" in result.output
+    with Termbase(db) as termbase:
+        rows = {row.term: row for row in termbase.term_rows()}
+    assert rows["凝聚共识"].english == "forging consensus"
+    assert rows["界别群众"].notes == "ok"
+    result = _invoke("import", second, "--db", db, "--prefer", "file")
+    assert result.exit_code == 0
+    with Termbase(db) as termbase:
+        assert {row.term: row for row in termbase.term_rows()}["凝聚共识"].english == "building consensus"
+
+
+def test_same_corpus_twice_changes_nothing(tmp_path, corpus):
+    db, out = tmp_path / "tb.sqlite3", tmp_path / "glossary.xlsx"
+    assert _invoke("build", corpus, "--db", db, "--out", out).exit_code == 0
+    digest = _digest(db)
+    result = _invoke("build", corpus, "--db", db, "--out", out)
+    assert result.exit_code == 0 and "unchanged" in result.output
+    assert _digest(db) == digest
+
+
+def test_same_article_in_two_encodings_counts_once(tmp_path, seed_paths):
+    folder = tmp_path / "two"
+    folder.mkdir()
+    text = seed_paths[2].read_text(encoding="utf-8")
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (folder / "b.txt").write_bytes(text.encode("gb18030"))
+    report = build([folder], db_path=tmp_path / "tb.sqlite3")
+    assert report.documents_seen == 2 and report.documents_added == 1 and report.duplicates == 1
+
+
+def test_failed_build_leaves_termbase_and_workbook_as_they_were(tmp_path, corpus, seed_paths):
+    db, out = tmp_path / "tb.sqlite3", tmp_path / "glossary.xlsx"
+    build([corpus], db_path=db, write_workbook=write_workbook, out=out)
+    db_digest, out_digest = _digest(db), _digest(out)
+    shutil.copy(seed_paths[4], corpus / seed_paths[4].name)
+
+    def broken_writer(termbase, path):
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        build([corpus], db_path=db, write_workbook=broken_writer, out=out)
+    assert _digest(db) == db_digest and _digest(out) == out_digest
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def _bad_workbooks(tmp_path, good):
+    cases = {}
+    cases["not ours"] = tmp_path / "other.xlsx"
+    other = Workbook()
+    other.active.title = "Sheet1"
+    other.active.append(["a", "b"])
+    other.save(cases["not ours"])
+    cases["corrupt"] = tmp_path / "corrupt.xlsx"
+    cases["corrupt"].write_bytes(b"PK\x03\x04 this is not a zip at all" * 10)
+    cases["renamed header"] = tmp_path / "renamed.xlsx"
+    shutil.copy(good, cases["renamed header"])
+    workbook = load_workbook(cases["renamed header"])
+    workbook["Glossary"]["E1"] = "Translation"
+    workbook.save(cases["renamed header"])
+    cases["unknown status"] = tmp_path / "status.xlsx"
+    shutil.copy(good, cases["unknown status"])
+    workbook = load_workbook(cases["unknown status"])
+    workbook["Glossary"]["N3"] = "done"
+    workbook.save(cases["unknown status"])
+    cases["unknown id"] = tmp_path / "id.xlsx"
+    shutil.copy(good, cases["unknown id"])
+    workbook = load_workbook(cases["unknown id"])
+    workbook["Glossary"]["A4"] = 999999
+    workbook.save(cases["unknown id"])
+    cases["not a workbook"] = tmp_path / "plain.xlsx"
+    cases["not a workbook"].write_text("ID,Term\n1,协商\n", encoding="utf-8")
+    return cases
+
+
+EXPECTED_ERRORS = {
+    "not ours": "no sheet named 'Glossary'",
+    "corrupt": "not a readable .xlsx workbook",
+    "renamed header": "no column 'English'",
+    "unknown status": "row 3 column 'Status': unknown value 'done'",
+    "unknown id": "row 4 column 'ID': no term with ID 999999",
+    "not a workbook": "not a readable .xlsx workbook",
+}
+
+
+def test_bad_imports_leave_the_termbase_byte_identical(tmp_path, corpus):
+    db, out = tmp_path / "tb.sqlite3", tmp_path / "glossary.xlsx"
+    assert _invoke("build", corpus, "--db", db, "--out", out).exit_code == 0
+    _edit(out, {"凝聚共识": {"English": "building consensus"}})  # a valid edit in every bad file
+    digest = _digest(db)
+    for case, path in _bad_workbooks(tmp_path, out).items():
+        result = _invoke("import", path, "--db", db)
+        assert result.exit_code == 2, (case, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), (case, result.output)
+        assert EXPECTED_ERRORS[case] in lines[0], (case, lines[0])
+        assert "Traceback" not in result.output
+        assert _digest(db) == digest, case
+
+
+def test_termbase_path_from_env_and_option(tmp_path, monkeypatch, isolated_termbase):
+    assert resolve_db_path() == isolated_termbase
+    assert resolve_db_path(tmp_path / "x.sqlite3") == tmp_path / "x.sqlite3"
+    monkeypatch.delenv("GLOSSARY_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert resolve_db_path() == tmp_path / "data" / "glossary" / "termbase.sqlite3"
+
+
+def test_export_without_termbase_is_a_clear_error(tmp_path):
+    result = _invoke("export", "--db", tmp_path / "none.sqlite3", "--out", tmp_path / "x.csv", "--format", "csv")
+    assert result.exit_code == 2 and "run `glossary build` first" in result.output
+    assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_migrations_upgrade_an_old_termbase(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    connection.close()
+    with Termbase(path) as termbase:
+        assert termbase.schema_version() == len(MIGRATIONS)
+        columns = {row[1] for row in termbase.connection.execute("PRAGMA table_info(terms)")}
+        assert "search_pinyin" in columns
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "foreign.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE t(x)")
+    connection.commit()
+    connection.close()
+    with pytest.raises(GlossaryError, match="not a glossary termbase"):
+        Termbase(path)
+
+
+def test_import_api_dry_run_writes_nothing(tmp_path, corpus):
+    db, out = tmp_path / "tb.sqlite3", tmp_path / "glossary.xlsx"
+    build([corpus], db_path=db, write_workbook=write_workbook, out=out)
+    _edit(out, {"凝聚共识": {"Notes": "n"}})
+    digest = _digest(db)
+    with Termbase(db) as termbase:
+        report = plan_import(termbase, out)
+    assert [c.term for c in report.changed] == ["凝聚共识"] and _digest(db) == digest
+    result = _invoke("import", out, "--db", db, "--dry-run")
+    assert result.exit_code == 0 and "would change 1" in result.output and _digest(db) == digest
+    with Termbase(db) as termbase:
+        apply_import(termbase, plan_import(termbase, out), "api", "glossary.xlsx")
+        assert termbase.find_term("凝聚共识")["notes"] == "n"
