@@ -118,7 +118,9 @@ def to_traditional(text: str) -> str:
 
 def traditional_share(original: str, simplified: str) -> tuple[int, int]:
     """(characters that conversion changed, CJK characters) for a run of text."""
-    changed = sum(1 for a, b in zip(original, simplified) if a != b)
+    if original == simplified:
+        return 0, cjk_count(original)
+    changed = sum(map(str.__ne__, original, simplified))
     return changed, cjk_count(original)
 
 
@@ -134,23 +136,24 @@ def is_traditional_run(original: str, simplified: str) -> bool:
 _SUSPICIOUS_PUNCT = set("?!{}[]\ufffd|\\^~`")
 
 
+@lru_cache(maxsize=1)
+def _suspicious_re() -> re.Pattern:
+    common = "".join(sorted(_common_hanzi()))
+    rare_hanzi = f"(?![{re.escape(common)}])[\u3400-\u4dbf\u4e00-\u9fff]"
+    stray_latin = r"(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])"
+    debris = "[" + re.escape("".join(sorted(_SUSPICIOUS_PUNCT))) + "]"
+    return re.compile(f"(?P<rare>{rare_hanzi})|{stray_latin}|{debris}")
+
+
 def find_mojibake(text: str, min_suspicious: int = 3, max_gap: int = 4) -> list[tuple[int, int]]:
     """Spans where rare characters, stray Latin letters and debris punctuation cluster.
 
     Mis-decoded UTF-8/GBK shows up as runs of characters outside GB 2312 level 1 mixed with
     `?!{` and lone Latin letters; legitimate rare characters (福祉, 荟萃) stand alone.
     """
-    suspicious = []
-    for index, char in enumerate(text):
-        if char in _SUSPICIOUS_PUNCT:
-            suspicious.append((index, False))
-        elif is_cjk(char) and not is_common_hanzi(char):
-            suspicious.append((index, True))
-        elif char.isascii() and char.isalpha():
-            before = text[index - 1] if index else ""
-            after = text[index + 1] if index + 1 < len(text) else ""
-            if is_cjk(before) and is_cjk(after):
-                suspicious.append((index, False))
+    suspicious = [(m.start(), m.group("rare") is not None) for m in _suspicious_re().finditer(text)]
+    if len(suspicious) < min_suspicious:
+        return []
     spans: list[tuple[int, int]] = []
     group: list[tuple[int, bool]] = []
 
@@ -220,7 +223,7 @@ def furniture_hits(line: str) -> int:
 
 
 def _sentence_punct(line: str) -> int:
-    return sum(1 for c in line if c in SENTENCE_PUNCT)
+    return sum(line.count(c) for c in SENTENCE_PUNCT)
 
 
 def is_prose(line: str) -> bool:
@@ -316,10 +319,13 @@ class CleanDocument:
         return self.path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def normalise_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
     # Control characters from scraped pages carry no text (tabs and newlines do).
-    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+    return _CONTROL_RE.sub("", text)
 
 
 _SPLIT_RE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』\"']*|\n|$)")

@@ -2,13 +2,15 @@
 
 Mining is a map over documents plus a merge of partial counts:
 
-* `count_document` (map) segments one document and counts candidate n-grams with their left
-  and right neighbours, numbered slogans, meetings and quoted coinages.
+* `count_document` (map) segments one document and counts candidate n-grams, numbered
+  slogans, meetings and quoted coinages.
 * `merge_counts` (reduce) adds partial counts together; it is associative, so documents can
   be counted in any order, in parallel, or incrementally from a termbase.
 * `select_terms` scores the merged candidates (see `score_candidates`) and keeps the terms.
-* `find_occurrences` (map again) finds every selected term in each document's sentences for
-  frequency, document counts, traditional spellings, context examples and expansions.
+* `find_occurrences` (map again) finds every candidate in each document's sentences (one
+  Aho-Corasick pass) for frequency, document counts, the characters left and right of it,
+  traditional spellings, context examples and expansions.
+* `finish_terms` applies the boundary test and C-value to the located candidates and ranks them.
 
 The score, documented in the README: for a candidate a of |a| characters, corpus frequency
 f(a) and document frequency d(a),
@@ -18,9 +20,11 @@ f(a) and document frequency d(a),
 
 and a candidate must pass: f(a) >= min_freq; no edge word at either end (edge_words.txt);
 for multiword candidates a cohesion (mean pointwise mutual information of adjacent tokens,
-in bits) >= min_cohesion and a boundary entropy (of left and of right neighbours) >=
-min_entropy; for single words a specificity (relative frequency in the corpus over relative
-frequency in jieba's general dictionary) >= min_specificity.
+in bits) >= min_cohesion and a boundary entropy (of the characters left and of those right of
+its occurrences, a sentence edge counting as a new character each time) >= min_entropy; for
+single words a specificity (relative frequency in the corpus over relative frequency in
+jieba's general dictionary) >= min_specificity. Frequencies are occurrences of the string in
+sentences free of mojibake.
 """
 
 from __future__ import annotations
@@ -165,8 +169,6 @@ class DocumentCounts:
     documents: int = 0
     unigrams: Counter = field(default_factory=Counter)
     ngrams: Counter = field(default_factory=Counter)
-    left: Counter = field(default_factory=Counter)
-    right: Counter = field(default_factory=Counter)
     slogans: Counter = field(default_factory=Counter)
     quoted_slogans: Counter = field(default_factory=Counter)
     meetings: Counter = field(default_factory=Counter)
@@ -178,8 +180,6 @@ class DocumentCounts:
             "documents": self.documents,
             "unigrams": dict(self.unigrams),
             "ngrams": dict(self.ngrams),
-            "left": {f"{k[0]}\t{k[1]}": v for k, v in self.left.items()},
-            "right": {f"{k[0]}\t{k[1]}": v for k, v in self.right.items()},
             "slogans": dict(self.slogans),
             "quoted_slogans": dict(self.quoted_slogans),
             "meetings": dict(self.meetings),
@@ -188,16 +188,11 @@ class DocumentCounts:
 
     @classmethod
     def from_json(cls, data: dict) -> "DocumentCounts":
-        def pairs(mapping):
-            return Counter({tuple(k.split("\t", 1)): v for k, v in mapping.items()})
-
         return cls(
             tokens=data["tokens"],
             documents=data["documents"],
             unigrams=Counter(data["unigrams"]),
             ngrams=Counter(data["ngrams"]),
-            left=pairs(data["left"]),
-            right=pairs(data["right"]),
             slogans=Counter(data["slogans"]),
             quoted_slogans=Counter(data["quoted_slogans"]),
             meetings=Counter(data["meetings"]),
@@ -212,48 +207,59 @@ def minable_sentences(document: CleanDocument) -> Iterable[Sentence]:
     return (s for s in document.sentences if not s.mojibake)
 
 
+_SLOGAN_HINT_RE = re.compile(r"[二两三四五六七八九十百千双+＋“「『\"]|届")
+
+
 def count_document(document: CleanDocument) -> DocumentCounts:
     """Map step: the candidate counts of one document."""
     counts = DocumentCounts(documents=1)
-    edge = set(word_list("edge_words.txt"))
+    edge = _edge_set()
+    cut = segment.cut
     for sentence in minable_sentences(document):
         text = sentence.text
-        for slogan, quoted in find_slogans(text):
-            counts.slogans[slogan] += 1
-            if quoted:
-                counts.quoted_slogans[slogan] += 1
-        for meeting in find_meetings(text):
-            counts.meetings[meeting] += 1
-        for _, _, inner in quoted_strings(text):
-            if 2 <= len(inner) <= 12 and cjk_count(inner) == len(inner.replace("·", "")):
-                counts.quoted[inner] += 1
+        if _SLOGAN_HINT_RE.search(text):
+            for slogan, quoted in find_slogans(text):
+                counts.slogans[slogan] += 1
+                if quoted:
+                    counts.quoted_slogans[slogan] += 1
+            if "届" in text or "大" in text:
+                counts.meetings.update(find_meetings(text))
+            for _, _, inner in quoted_strings(text):
+                if 2 <= len(inner) <= 12 and cjk_count(inner) == len(inner.replace("·", "")):
+                    counts.quoted[inner] += 1
         for chunk in _CHUNK_SPLIT_RE.split(text):
-            if not chunk:
+            if len(chunk) < 2:
+                if chunk:
+                    counts.tokens += 1
+                    counts.unigrams[chunk] += 1
                 continue
-            tokens = segment.cut(chunk)
+            tokens = cut(chunk)
             counts.tokens += len(tokens)
             counts.unigrams.update(tokens)
-            _count_ngrams(tokens, edge, counts)
+            if len(tokens) > 1:
+                _count_ngrams(tokens, edge, counts.ngrams)
+            elif tokens[0] not in edge:
+                counts.ngrams[tokens[0]] += 1
     return counts
 
 
-def _count_ngrams(tokens: list[str], edge: set[str], counts: DocumentCounts) -> None:
+@lru_cache(maxsize=1)
+def _edge_set() -> frozenset[str]:
+    return frozenset(word_list("edge_words.txt"))
+
+
+def _count_ngrams(tokens: list[str], edge: frozenset[str], ngrams: Counter) -> None:
+    """Count the 1..MAX_TOKENS-grams of a chunk that neither start nor end with an edge word."""
+    inner = [t not in edge for t in tokens]
     length = len(tokens)
-    for i, first in enumerate(tokens):
-        if first in edge:
-            continue
-        chars = 0
-        for j in range(i, min(i + MAX_TOKENS, length)):
-            chars += len(tokens[j])
-            if chars > MAX_TERM_CHARS:
-                break
-            last = tokens[j]
-            if last in edge or chars < 2:
-                continue
-            key = " ".join(tokens[i:j + 1])
-            counts.ngrams[key] += 1
-            counts.left[(key, tokens[i - 1] if i else BOUNDARY)] += 1
-            counts.right[(key, tokens[j + 1] if j + 1 < length else BOUNDARY)] += 1
+    keys = [t for t, ok in zip(tokens, inner) if ok]
+    for n in range(2, min(MAX_TOKENS, length) + 1):
+        for i in range(length - n + 1):
+            if inner[i] and inner[i + n - 1]:
+                key = " ".join(tokens[i:i + n])
+                if len(key) - n + 1 <= MAX_TERM_CHARS:
+                    keys.append(key)
+    ngrams.update(keys)
 
 
 def merge_counts(parts: Iterable[DocumentCounts]) -> DocumentCounts:
@@ -262,7 +268,7 @@ def merge_counts(parts: Iterable[DocumentCounts]) -> DocumentCounts:
     for part in parts:
         total.tokens += part.tokens
         total.documents += part.documents
-        for name in ("unigrams", "ngrams", "left", "right", "slogans", "quoted_slogans", "meetings", "quoted"):
+        for name in ("unigrams", "ngrams", "slogans", "quoted_slogans", "meetings", "quoted"):
             getattr(total, name).update(getattr(part, name))
     return total
 
@@ -309,20 +315,12 @@ def category_of(term: str) -> str:
 
 
 def score_candidates(counts: DocumentCounts, settings: MiningSettings) -> list[Candidate]:
-    """Filter and score the statistical candidates of merged counts (module docstring)."""
+    """The statistical candidates of merged counts that pass frequency, shape, cohesion and
+    specificity; the boundary test and C-value need their occurrences (finish_terms)."""
     background, background_total = segment.background_frequencies()
     total = max(counts.tokens, 1)
-    left: dict[str, Counter] = defaultdict(Counter)
-    right: dict[str, Counter] = defaultdict(Counter)
-    for (key, neighbour), count in counts.left.items():
-        if counts.ngrams[key] >= settings.min_freq:
-            left[key][neighbour] += count
-    for (key, neighbour), count in counts.right.items():
-        if counts.ngrams[key] >= settings.min_freq:
-            right[key][neighbour] += count
-
-    kept: dict[str, Candidate] = {}
-    vouched = set(_vouched_words())
+    result: list[Candidate] = []
+    vouched = _vouched_words()
     for key, frequency in counts.ngrams.items():
         if frequency < settings.min_freq:
             continue
@@ -331,7 +329,6 @@ def score_candidates(counts: DocumentCounts, settings: MiningSettings) -> list[C
         if len(term) < 2 or not _plausible_shape(tokens, term in vouched):
             continue
         candidate = Candidate(term, tokens, frequency, category_of(term))
-        candidate.entropy = min(_entropy(left[key]), _entropy(right[key]))
         if len(tokens) == 1:
             if term not in vouched:
                 corpus_share = frequency / total
@@ -345,27 +342,31 @@ def score_candidates(counts: DocumentCounts, settings: MiningSettings) -> list[C
                 pmi += math.log2(max(counts.ngrams.get(f"{a} {b}", 0), frequency) * total
                                  / (counts.unigrams[a] * counts.unigrams[b]))
             candidate.cohesion = pmi / (len(tokens) - 1)
-            if candidate.cohesion < settings.min_cohesion or candidate.entropy < settings.min_entropy:
+            if candidate.cohesion < settings.min_cohesion:
                 continue
-        kept[key] = candidate
-
-    # C-value: discount a candidate by the candidates that contain it.
-    containers: dict[str, list[str]] = defaultdict(list)
-    for key, candidate in kept.items():
-        tokens = candidate.tokens
-        for i in range(len(tokens)):
-            for j in range(i + 1, len(tokens) + 1):
-                sub = " ".join(tokens[i:j])
-                if sub != key and sub in kept:
-                    containers[sub].append(key)
-    result = []
-    for key, candidate in kept.items():
-        longer = containers.get(key, [])
-        nested = sum(kept[k].frequency for k in longer) / len(longer) if longer else 0.0
-        candidate.cvalue = math.log2(len(candidate.term)) * (candidate.frequency - nested)
-        if candidate.cvalue > 0 and candidate.frequency - max((kept[k].frequency for k in longer), default=0) > 0:
-            result.append(candidate)
+        result.append(candidate)
     return result
+
+
+def _apply_cvalue(terms: list["Term"], frequency: Counter) -> None:
+    """C-value: discount each statistical term by the longer statistical terms containing it."""
+    import ahocorasick_rs
+
+    strings = [t.term for t in terms]
+    if not strings:
+        return
+    automaton = ahocorasick_rs.AhoCorasick(strings)
+    containers: dict[str, list[str]] = defaultdict(list)
+    for longer in strings:
+        for index, _, _ in automaton.find_matches_as_indexes(longer, overlapping=True):
+            if strings[index] != longer:
+                containers[strings[index]].append(longer)
+    for term in terms:
+        longer = containers.get(term.term, [])
+        own = frequency.get(term.term, 0)
+        nested = sum(frequency.get(k, 0) for k in longer) / len(longer) if longer else 0.0
+        independent = own - max((frequency.get(k, 0) for k in longer), default=0)
+        term.cvalue = math.log2(len(term.term)) * (own - nested) if independent > 0 else 0.0
 
 
 _FUNCTION_POS = {"d", "ad", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "m", "q", "f", "y", "e", "o",
@@ -422,9 +423,16 @@ class Context:
     text: str
     term_start: int
     traditional: str | None
+    quality: tuple = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self):
+        if not self.quality:
+            self.quality = context_quality(self)
 
     def to_json(self) -> dict:
-        return self.__dict__.copy()
+        data = self.__dict__.copy()
+        del data["quality"]
+        return data
 
 
 @dataclass
@@ -440,13 +448,14 @@ class Term:
     expansion_source: str = ""
     contexts: list[Context] = field(default_factory=list)
     cvalue: float = 0.0
+    statistical: bool = False  # a mined n-gram: must pass the boundary test and C-value
 
 
 def select_terms(counts: DocumentCounts, settings: MiningSettings = MiningSettings()) -> list[Term]:
     """The glossary entries of merged counts, before occurrences are looked up."""
     terms: dict[str, Term] = {}
     for candidate in score_candidates(counts, settings):
-        terms[candidate.term] = Term(candidate.term, candidate.category, cvalue=candidate.cvalue)
+        terms[candidate.term] = Term(candidate.term, candidate.category, statistical=True)
     for slogan, frequency in counts.slogans.items():
         quoted = counts.quoted_slogans.get(slogan, 0)
         if quoted or frequency >= settings.min_freq or _is_reference(slogan):
@@ -459,6 +468,8 @@ def select_terms(counts: DocumentCounts, settings: MiningSettings = MiningSettin
         if quoted in terms and terms[quoted].category in (CATEGORY_TERM, CATEGORY_ORGANISATION) \
                 and not _is_reference(quoted):
             terms[quoted].category = CATEGORY_COINAGE  # a coinage the writers themselves put in quotes
+            terms[quoted].statistical = False
+            terms[quoted].cvalue = math.log2(len(quoted)) * frequency
             continue
         if quoted in terms or len(quoted) < 3:
             continue
@@ -494,6 +505,8 @@ class Occurrences:
     traditional: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     contexts: dict[str, list[Context]] = field(default_factory=lambda: defaultdict(list))
     expansions: dict[str, tuple[list[str], str]] = field(default_factory=dict)
+    left: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    right: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
 
 
 def _automaton(patterns: list[str]):
@@ -502,43 +515,98 @@ def _automaton(patterns: list[str]):
     return ahocorasick_rs.AhoCorasick(patterns)
 
 
-def find_occurrences(document: CleanDocument, terms: list[Term], max_contexts_per_document: int = 3) -> Occurrences:
-    """Map step: frequency, traditional forms, candidate contexts and expansions in one document."""
-    found = Occurrences()
-    surfaces: dict[str, str] = {}
-    for term in terms:
-        surfaces[term.term] = term.term
-        for variant in term.variants:
-            surfaces.setdefault(variant, term.term)
-    patterns = list(surfaces)
-    if not patterns:
-        return found
-    automaton = _automaton(patterns)
-    name = document.name
-    seen_in_document: set[str] = set()
-    for sentence in minable_sentences(document):
-        for index, start, end in automaton.find_matches_as_indexes(sentence.text, overlapping=True):
-            term = surfaces[patterns[index]]
-            found.frequency[term] += 1
-            seen_in_document.add(term)
-            if sentence.traditional:
-                found.traditional[term][sentence.traditional[start:end]] += 1
-            if len(found.contexts[term]) < max_contexts_per_document * 4:
-                found.contexts[term].append(Context(
-                    document=name, document_hash=document.content_hash, sentence=sentence.index,
-                    start=sentence.start, end=sentence.end, text=sentence.text, term_start=start,
-                    traditional=sentence.traditional))
-    for term in seen_in_document:
-        found.documents[term] += 1
-    slogans = [t for t in terms if t.category == CATEGORY_SLOGAN]
-    for sentence in minable_sentences(document):
-        for term in slogans:
-            if term.term in found.expansions:
+class TermLocator:
+    """Finds a fixed list of terms in documents: one Aho-Corasick automaton for all of them."""
+
+    def __init__(self, terms: list[Term], per_document: int = 3):
+        self.surfaces: dict[str, str] = {}
+        for term in terms:
+            self.surfaces[term.term] = term.term
+            for variant in term.variants:
+                self.surfaces.setdefault(variant, term.term)
+        self.patterns = list(self.surfaces)
+        self.automaton = _automaton(self.patterns) if self.patterns else None
+        self.statistical = {t.term for t in terms if t.statistical}
+        self.slogans = [(t.term, slogan_shape(t.term)) for t in terms if t.category == CATEGORY_SLOGAN]
+        self.slogans = [(term, shape) for term, shape in self.slogans if shape]
+        self.per_document = per_document
+
+    def locate(self, document: CleanDocument) -> Occurrences:
+        found = Occurrences()
+        if self.automaton is None:
+            return found
+        surfaces, patterns, statistical = self.surfaces, self.patterns, self.statistical
+        name = document.name
+        document_hash = document.content_hash
+        places: dict[str, list[tuple]] = defaultdict(list)
+        for sentence in minable_sentences(document):
+            text = sentence.text
+            matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
+            if not matches:
                 continue
-            components = find_expansion(term.term, sentence.text)
-            if components:
-                found.expansions[term.term] = (components, name)
-    return found
+            rank = sentence_quality(text, name, document_hash, sentence.start)
+            for index, start, end in matches:
+                term = surfaces[patterns[index]]
+                found.frequency[term] += 1
+                if term in statistical:
+                    found.left[term][text[start - 1] if start else BOUNDARY] += 1
+                    found.right[term][text[end] if end < len(text) else BOUNDARY] += 1
+                if sentence.traditional:
+                    found.traditional[term][sentence.traditional[start:end]] += 1
+                places[term].append((rank + (start,), sentence, start))
+        for term, found_places in places.items():
+            found.documents[term] += 1
+            found_places.sort(key=lambda place: place[0])
+            found.contexts[term] = [
+                Context(document=name, document_hash=document_hash, sentence=sentence.index, start=sentence.start,
+                        end=sentence.end, text=sentence.text, term_start=start, traditional=sentence.traditional,
+                        quality=rank)
+                for rank, sentence, start in found_places[: self.per_document]]
+        for sentence in minable_sentences(document):
+            text = sentence.text
+            enumerations = text.count("、")
+            for term, (count, head) in self.slogans:
+                if term in found.expansions:
+                    continue
+                if term not in text and not (head and len(head) >= 2 and head in text
+                                             and count and enumerations >= count - 2):
+                    continue
+                components = find_expansion(term, text)
+                if components:
+                    found.expansions[term] = (components, name)
+        return found
+
+
+def find_occurrences(document: CleanDocument, terms: list[Term]) -> Occurrences:
+    """Map step: frequency, neighbours, traditional forms, contexts and expansions in one document."""
+    return TermLocator(terms).locate(document)
+
+
+def _quality(context: Context) -> tuple:
+    return context.quality
+
+
+def sentence_quality(text: str, document: str, document_hash: str, start: int) -> tuple:
+    """Sort key for examples: complete sentences of a readable length first, then a fixed order."""
+    length = len(text)
+    complete = text[-1:] in "。！？!?”"
+    return (not complete, max(0, length - 120) + max(0, 15 - length) * 3, document, document_hash, start)
+
+
+def context_quality(context: Context) -> tuple:
+    return sentence_quality(context.text, context.document, context.document_hash, context.start) + (
+        context.term_start,)
+
+
+def prune_contexts(contexts: list[Context], documents: int = 3, per_document: int = 3) -> list[Context]:
+    """The best `per_document` contexts of the `documents` documents whose best context ranks
+    highest: all `choose_contexts` can ever pick, and the same whatever order parts are merged in."""
+    by_document: dict[str, list[Context]] = defaultdict(list)
+    for context in sorted(contexts, key=_quality):
+        if len(by_document[context.document_hash]) < per_document:
+            by_document[context.document_hash].append(context)
+    best = sorted(by_document.values(), key=lambda group: group[0].quality)[:documents]
+    return [context for group in best for context in group]
 
 
 def merge_occurrences(parts: Iterable[Occurrences]) -> Occurrences:
@@ -548,8 +616,15 @@ def merge_occurrences(parts: Iterable[Occurrences]) -> Occurrences:
         total.documents.update(part.documents)
         for term, forms in part.traditional.items():
             total.traditional[term].update(forms)
+        for term, neighbours in part.left.items():
+            total.left[term].update(neighbours)
+        for term, neighbours in part.right.items():
+            total.right[term].update(neighbours)
         for term, contexts in part.contexts.items():
-            total.contexts[term].extend(contexts)
+            combined = total.contexts.get(term, []) + contexts
+            if len(combined) > 30:  # pruning early or late gives the same final choice
+                combined = prune_contexts(combined)
+            total.contexts[term] = combined
         for term, expansion in part.expansions.items():
             # The same choice whatever order documents are merged in: the first by name.
             if term not in total.expansions or expansion[1] < total.expansions[term][1]:
@@ -638,6 +713,12 @@ def find_expansion(slogan: str, sentence: str) -> list[str]:
 
 def finish_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSettings = MiningSettings()) -> list[Term]:
     """Attach occurrences to terms, drop what the corpus does not support, and rank."""
+    statistical = [t for t in terms if t.statistical and occurrences.frequency.get(t.term, 0) >= settings.min_freq
+                   and min(_entropy(occurrences.left.get(t.term, Counter())),
+                           _entropy(occurrences.right.get(t.term, Counter()))) >= settings.min_entropy]
+    _apply_cvalue(statistical, occurrences.frequency)
+    passed = {t.term for t in statistical if t.cvalue > 0}
+    terms = [t for t in terms if not t.statistical or t.term in passed]
     finished = []
     for term in terms:
         frequency = occurrences.frequency.get(term.term, 0)
@@ -667,32 +748,22 @@ def finish_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSe
 
 def choose_contexts(term: str, contexts: list[Context], limit: int = 3) -> list[Context]:
     """Up to `limit` examples for a translator: different documents first, complete and not too long."""
-
-    def quality(context: Context) -> tuple:
-        length = len(context.text)
-        complete = context.text[-1:] in "。！？!?”"
-        too_long = max(0, length - 120)
-        too_short = max(0, 15 - length)
-        return (not complete, too_long + too_short * 3, context.document, context.start)
-
+    ordered = sorted(contexts, key=_quality)
     chosen: list[Context] = []
     used_documents: set[str] = set()
-    used_sentences: set[tuple[str, int]] = set()
-    for context in sorted(contexts, key=quality):
-        if context.document in used_documents or (context.document_hash, context.sentence) in used_sentences:
-            continue
-        chosen.append(context)
-        used_documents.add(context.document)
-        used_sentences.add((context.document_hash, context.sentence))
-        if len(chosen) == limit:
-            return chosen
-    for context in sorted(contexts, key=quality):
-        if (context.document_hash, context.sentence) in used_sentences:
-            continue
-        chosen.append(context)
-        used_sentences.add((context.document_hash, context.sentence))
-        if len(chosen) == limit:
-            break
+    for context in ordered:
+        if context.document_hash not in used_documents:
+            chosen.append(context)
+            used_documents.add(context.document_hash)
+            if len(chosen) == limit:
+                return chosen
+    used_sentences = {(c.document_hash, c.sentence) for c in chosen}
+    for context in ordered:
+        if (context.document_hash, context.sentence) not in used_sentences:
+            chosen.append(context)
+            used_sentences.add((context.document_hash, context.sentence))
+            if len(chosen) == limit:
+                break
     return chosen
 
 
@@ -702,8 +773,13 @@ def mine_documents(documents: list[CleanDocument], settings: MiningSettings = Mi
     counts = merge_counts(count_document(document) for document in documents)
     terms = select_terms(counts, settings)
     segment.add_words(t.term for t in terms)
-    occurrences = merge_occurrences(find_occurrences(document, terms) for document in documents)
+    occurrences = locate_all(documents, terms)
     return finish_terms(terms, occurrences, settings)
+
+
+def locate_all(documents: Iterable[CleanDocument], terms: list[Term]) -> Occurrences:
+    locator = TermLocator(terms)
+    return merge_occurrences(locator.locate(document) for document in documents)
 
 
 def prepare_segmenter() -> None:

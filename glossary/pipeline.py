@@ -52,7 +52,7 @@ def _occurrences_worker(args):
     documents, terms = args
     mine.prepare_segmenter()
     mine.segment.add_words(t.term for t in terms)
-    return [mine.find_occurrences(document, terms) for document in documents]
+    return mine.locate_all(documents, terms)
 
 
 def settings_fingerprint(settings: mine.MiningSettings) -> str:
@@ -139,12 +139,11 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, jobs: int = 1)
     counts = mine.merge_counts(termbase.stored_counts())
     terms = mine.select_terms(counts, settings)
     mine.segment.add_words(t.term for t in terms)
-    documents = list(termbase.stored_documents())
-    if jobs > 1 and len(documents) > 1:
+    if jobs > 1:
+        documents = list(termbase.stored_documents())
         batches = [documents[i::jobs] for i in range(jobs)]
-        parts = [p for batch in _map(_occurrences_worker, [(b, terms) for b in batches], jobs) for p in batch]
+        occurrences = mine.merge_occurrences(_map(_occurrences_worker, [(b, terms) for b in batches], jobs))
     else:
-        parts = [mine.find_occurrences(document, terms) for document in documents]
-    occurrences = mine.merge_occurrences(parts)
+        occurrences = mine.locate_all(termbase.stored_documents(), terms)
     finished = mine.finish_terms(terms, occurrences, settings)
     return [enrich(term) for term in finished]

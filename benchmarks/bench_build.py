@@ -1,0 +1,78 @@
+"""Build throughput and memory against jieba's own segmentation speed.
+
+    python benchmarks/bench_build.py [--sizes 10,20,40] [--jobs N]
+
+For each size it generates a corpus from the seeds (benchmarks/corpus.py), then in one run
+times `glossary build` on it (a fresh termbase, workbook included) and `jieba.lcut` over the
+same decoded text in a single process, and prints MB/s for both, their ratio and the build's
+peak memory (max RSS of the build process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import corpus_text, make_corpus  # noqa: E402
+
+
+def time_build(folder: Path, work: Path, jobs: int | None) -> tuple[float, float]:
+    command = [sys.executable, "-m", "glossary.cli", "build", str(folder), "--db", str(work / "tb.sqlite3"),
+               "--out", str(work / "glossary.xlsx")]
+    if jobs:
+        command += ["--jobs", str(jobs)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak, before) / 1024
+
+
+def time_jieba(text: str) -> float:
+    import jieba
+
+    jieba.initialize()
+    start = time.perf_counter()
+    jieba.lcut(text)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="20", help="corpus sizes in MB, comma-separated")
+    parser.add_argument("--jobs", type=int, default=None, help="--jobs for glossary build (default: its default)")
+    parser.add_argument("--jieba-mb", type=float, default=5.0, help="MB of the corpus to time jieba on")
+    arguments = parser.parse_args()
+    results = []
+    for size in [float(s) for s in arguments.sizes.split(",")]:
+        with tempfile.TemporaryDirectory() as temporary:
+            work = Path(temporary)
+            folder = work / "corpus"
+            written = make_corpus(folder, size)
+            megabytes = written / 1024 / 1024
+            build_seconds, peak_mb = time_build(folder, work, arguments.jobs)
+            text = corpus_text(folder)
+            sample = text[: int(len(text) * min(1.0, arguments.jieba_mb / megabytes))]
+            sample_mb = len(sample.encode("utf-8")) / 1024 / 1024
+            jieba_seconds = time_jieba(sample)
+            build_rate = megabytes / build_seconds
+            jieba_rate = sample_mb / jieba_seconds
+            results.append((megabytes, build_seconds))
+            print(f"{megabytes:6.1f} MB  build {build_seconds:7.1f} s = {build_rate:5.2f} MB/s   "
+                  f"jieba.lcut {jieba_rate:5.2f} MB/s (on {sample_mb:.1f} MB)   ratio {build_rate / jieba_rate:4.1f}x   "
+                  f"build peak RSS {peak_mb:6.0f} MB", flush=True)
+    if len(results) >= 2:
+        (small_mb, small_s), (large_mb, large_s) = results[0], results[-1]
+        print(f"time grew {large_s / small_s:.2f}x for {large_mb / small_mb:.1f}x the input")
+
+
+if __name__ == "__main__":
+    main()
