@@ -531,8 +531,9 @@ class TermLocator:
         self.slogans = [(term, shape) for term, shape in self.slogans if shape]
         self.per_document = per_document
 
-    def locate(self, document: CleanDocument) -> Occurrences:
-        found = Occurrences()
+    def locate(self, document: CleanDocument, found: Occurrences | None = None) -> Occurrences:
+        """Add what one document says about the terms to `found` (a new Occurrences if None)."""
+        found = Occurrences() if found is None else found
         if self.automaton is None:
             return found
         surfaces, patterns, statistical = self.surfaces, self.patterns, self.statistical
@@ -557,16 +558,19 @@ class TermLocator:
         for term, found_places in places.items():
             found.documents[term] += 1
             found_places.sort(key=lambda place: place[0])
-            found.contexts[term] = [
+            kept = found.contexts[term]
+            kept.extend(
                 Context(document=name, document_hash=document_hash, sentence=sentence.index, start=sentence.start,
                         end=sentence.end, text=sentence.text, term_start=start, traditional=sentence.traditional,
                         quality=rank)
-                for rank, sentence, start in found_places[: self.per_document]]
+                for rank, sentence, start in found_places[: self.per_document])
+            if len(kept) > 30:  # pruning early or late gives the same final choice
+                found.contexts[term] = prune_contexts(kept)
         for sentence in minable_sentences(document):
             text = sentence.text
             enumerations = text.count("、")
             for term, (count, head) in self.slogans:
-                if term in found.expansions:
+                if term in found.expansions and found.expansions[term][1] <= name:
                     continue
                 if term not in text and not (head and len(head) >= 2 and head in text
                                              and count and enumerations >= count - 2):
@@ -779,7 +783,10 @@ def mine_documents(documents: list[CleanDocument], settings: MiningSettings = Mi
 
 def locate_all(documents: Iterable[CleanDocument], terms: list[Term]) -> Occurrences:
     locator = TermLocator(terms)
-    return merge_occurrences(locator.locate(document) for document in documents)
+    found = Occurrences()
+    for document in documents:
+        locator.locate(document, found)
+    return found
 
 
 def prepare_segmenter() -> None:
