@@ -84,6 +84,7 @@ def _plain_syllable(note: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).rstrip("12345")
 
 
+@lru_cache(maxsize=4096)
 def is_pinyin_syllable(note: str) -> bool:
     return bool(_SYLLABLE_RE.match(_plain_syllable(note)))
 
@@ -203,6 +204,7 @@ def join_wrapped_lines(lines: list[str], min_wrapped_length: int = 80) -> list[s
         if (
             joined
             and stripped
+            and len(joined[-1]) >= min_wrapped_length
             and not _LEADING_LIST_MARKER_RE.match(stripped)
             and cjk_count(joined[-1]) >= min_wrapped_length
             and joined[-1].rstrip()[-1:] not in TERMINAL_PUNCT + "”’」』)）:："

@@ -95,8 +95,8 @@ DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=
               help="Least ratio of a single word's corpus frequency to its general-language frequency.")
 @click.option("--max-terms", default=0, show_default=True, type=click.IntRange(0),
               help="Keep at most this many terms (0: all).")
-@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1),
-              help="Processes for reading and mining documents in parallel.")
+@click.option("--jobs", "-j", default=0, show_default=True, type=click.IntRange(0),
+              help="Processes for reading and mining documents in parallel (0: one per CPU core).")
 @reports_errors
 def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, max_terms, jobs):
     """Mine PATHS (default: seeds/) into the termbase and write the workbook.

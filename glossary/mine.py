@@ -99,6 +99,7 @@ def canonical_slogan(text: str) -> str:
     return re.sub(r"^二(?=[个支条种项])", "两", text)
 
 
+@lru_cache(maxsize=65536)
 def slogan_shape(text: str) -> tuple[int | None, str] | None:
     """(numeral value, head) when text has the shape of a numbered slogan or formula."""
     text = canonical_slogan(text)
@@ -540,21 +541,32 @@ class TermLocator:
         name = document.name
         document_hash = document.content_hash
         places: dict[str, list[tuple]] = defaultdict(list)
+        # Sentences come in order, so once a term has enough places in complete sentences of a
+        # readable length, no later sentence of this document can rank above them.
+        settled: set[str] = set()
+        frequency, left, right, traditional = found.frequency, found.left, found.right, found.traditional
         for sentence in minable_sentences(document):
             text = sentence.text
             matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
             if not matches:
                 continue
             rank = sentence_quality(text, name, document_hash, sentence.start)
+            ideal = rank[0] is False and rank[1] == 0
+            original = sentence.traditional
             for index, start, end in matches:
                 term = surfaces[patterns[index]]
-                found.frequency[term] += 1
+                frequency[term] += 1
                 if term in statistical:
-                    found.left[term][text[start - 1] if start else BOUNDARY] += 1
-                    found.right[term][text[end] if end < len(text) else BOUNDARY] += 1
-                if sentence.traditional:
-                    found.traditional[term][sentence.traditional[start:end]] += 1
-                places[term].append((rank + (start,), sentence, start))
+                    left[term][text[start - 1] if start else BOUNDARY] += 1
+                    right[term][text[end] if end < len(text) else BOUNDARY] += 1
+                if original:
+                    traditional[term][original[start:end]] += 1
+                if term not in settled:
+                    term_places = places[term]
+                    term_places.append((rank + (start,), sentence, start))
+                    if ideal and sum(1 for place in term_places if place[0][1] == 0 and not place[0][0]) \
+                            >= self.per_document:
+                        settled.add(term)
         for term, found_places in places.items():
             found.documents[term] += 1
             found_places.sort(key=lambda place: place[0])
@@ -776,7 +788,6 @@ def mine_documents(documents: list[CleanDocument], settings: MiningSettings = Mi
     prepare_segmenter()
     counts = merge_counts(count_document(document) for document in documents)
     terms = select_terms(counts, settings)
-    segment.add_words(t.term for t in terms)
     occurrences = locate_all(documents, terms)
     return finish_terms(terms, occurrences, settings)
 
@@ -789,10 +800,10 @@ def locate_all(documents: Iterable[CleanDocument], terms: list[Term]) -> Occurre
     return found
 
 
-def prepare_segmenter() -> None:
-    """Domain words into the segmenter before counting, so slogans stay whole."""
+def prepare_segmenter(known_terms: Iterable[str] = ()) -> None:
+    """Segment with jieba's dictionary plus the domain words (reference terms, pinyin phrases)
+    and the terms a termbase already holds, so that slogans and mined terms stay whole."""
     from .english import reference_terms
     from .pinyin import domain_phrases
 
-    segment.add_words(reference_terms())
-    segment.add_words(domain_phrases())
+    segment.use_words([*reference_terms(), *domain_phrases(), *known_terms])

@@ -4,6 +4,9 @@ Only documents whose cleaned text the termbase has not seen are read into it; th
 counts are stored, and terms are re-scored on the counts of every stored document. Human
 fields are never touched. Everything is written in one transaction, and the workbook is
 written before that transaction commits, so a failure leaves termbase and outputs as they were.
+
+With jobs > 1 both maps (clean + count, and locating terms) run in a pool of processes; the
+results are the same as with one process because every merge is order-independent.
 """
 
 from __future__ import annotations
@@ -12,15 +15,18 @@ import hashlib
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from . import mine
-from .clean import clean_document
+from .clean import CleanDocument, Sentence, clean_document
 from .errors import GlossaryError
 from .read import find_documents, read_document
-from .store import Termbase
+from .store import Termbase, pack, unpack
+
+SMALL_CORPUS = 8  # files; below this a process pool costs more than it saves
 
 
 @dataclass
@@ -37,40 +43,57 @@ class BuildReport:
     workbook: str | None = None
 
 
-def _clean_and_count(path: str):
-    """Worker: one file from disk to (cleaned document, partial counts), or an error string."""
-    mine.prepare_segmenter()
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def clean_and_count(path: str) -> tuple[str, dict | None, str | None]:
+    """Map step 1, for one file: (path, a document record ready for the termbase, or an error)."""
     try:
         raw = read_document(Path(path))
     except (ValueError, OSError) as error:
-        return path, None, None, str(error)
+        return path, None, str(error)
     document = clean_document(raw)
-    return path, document, mine.count_document(document), None
+    counts = mine.count_document(document)
+    sentences = [[s.index, s.paragraph, s.start, s.end, s.text, s.traditional, s.mojibake]
+                 for s in document.sentences]
+    record = {
+        "hash": document.content_hash, "path": document.path, "name": document.name, "title": document.title,
+        "date": document.date, "publication": document.publication, "author": document.author,
+        "encoding": document.encoding, "script": document.script,
+        "dropped_json": json.dumps(document.dropped, ensure_ascii=False),
+        "mojibake_json": json.dumps(document.mojibake, ensure_ascii=False),
+        "sentences": pack(sentences), "counts": pack(counts.to_json()),
+    }
+    return path, record, None
 
 
-def _occurrences_worker(args):
-    documents, terms = args
-    mine.prepare_segmenter()
-    mine.segment.add_words(t.term for t in terms)
-    return mine.locate_all(documents, terms)
+def document_from_blob(row: tuple) -> CleanDocument:
+    document_hash, path, encoding, script, blob = row
+    sentences = [Sentence(*item) for item in unpack(blob)]
+    return CleanDocument(path=path, encoding=encoding, script=script, text="", paragraphs=[],
+                         traditional_paragraphs=[], sentences=sentences, stored_hash=document_hash)
+
+
+def locate_batch(args: tuple[list[tuple], list[mine.Term]]) -> mine.Occurrences:
+    """Map step 2, for a batch of stored documents."""
+    rows, terms = args
+    return mine.locate_all((document_from_blob(row) for row in rows), terms)
 
 
 def settings_fingerprint(settings: mine.MiningSettings) -> str:
     return json.dumps(asdict(settings), sort_keys=True)
 
 
-def _map(function, items, jobs: int):
-    if jobs <= 1 or len(items) <= 1:
-        return [function(item) for item in items]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8))))
+def corpus_fingerprint(hashes: set[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(hashes)).encode()).hexdigest()[:16]
 
 
 def build(
     paths: list[str],
     db_path: str | None = None,
     settings: mine.MiningSettings = mine.MiningSettings(),
-    jobs: int = 1,
+    jobs: int = 0,
     write_workbook: Callable[[Termbase, str], None] | None = None,
     out: str | None = None,
     warn: Callable[[str], None] = lambda message: None,
@@ -80,70 +103,66 @@ def build(
     files = [str(p) for p in find_documents(paths)]
     if not files:
         raise GlossaryError("no text documents found in " + ", ".join(map(str, paths)))
+    if not jobs:
+        jobs = default_jobs() if len(files) >= SMALL_CORPUS else 1
     termbase = Termbase(db_path)
+    known_terms = [row[0] for row in termbase.connection.execute("SELECT term FROM terms ORDER BY term")]
+    mine.prepare_segmenter(known_terms)
+    pool_context = (ProcessPoolExecutor(max_workers=jobs, initializer=mine.prepare_segmenter, initargs=(known_terms,))
+                    if jobs > 1 else nullcontext())
     try:
-        known = termbase.document_hashes()
-        new_documents = []
-        seen_hashes = set()
-        jobs = max(1, jobs)
-        results = _map(_clean_and_count, files, jobs) if jobs > 1 else None
-        for index, path in enumerate(files):
-            path, document, counts, error = results[index] if results else _clean_and_count(path)
-            if progress:
-                progress(index + 1, len(files))
-            if error:
-                warn(f"skipped {path}: {error}")
-                report.skipped.append(path)
-                continue
-            report.documents_seen += 1
-            digest = document.content_hash
-            if digest in known or digest in seen_hashes:
-                report.duplicates += 1
-                continue
-            seen_hashes.add(digest)
-            new_documents.append((document, counts))
-        if report.documents_seen == 0 and not known:
-            raise GlossaryError("no readable document in the given paths")
-
-        fingerprint = settings_fingerprint(settings)
-        unchanged = not new_documents and termbase.get_meta("settings") == fingerprint
-        with termbase.transaction():
-            for document, counts in new_documents:
-                termbase.add_document(document, counts)
-            report.documents_added = len(new_documents)
-            if not unchanged:
-                entries = mine_store(termbase, settings, jobs)
-                outcome = termbase.upsert_mined_terms(entries)
-                report.added, report.updated, report.retired = outcome["added"], outcome["updated"], outcome["retired"]
-                termbase.set_meta("settings", fingerprint)
-                termbase.set_meta("corpus_fingerprint", corpus_fingerprint(termbase.document_hashes()))
-            report.unchanged = unchanged
-            report.terms = termbase.connection.execute("SELECT count(*) FROM terms").fetchone()[0]
-            if write_workbook and out:
-                write_workbook(termbase, out)
-                report.workbook = out
+        with pool_context as pool:
+            known = termbase.document_hashes()
+            fingerprint = settings_fingerprint(settings)
+            chunk = max(1, len(files) // (jobs * 16))
+            results = pool.map(clean_and_count, files, chunksize=chunk) if pool else map(clean_and_count, files)
+            with termbase.transaction():
+                seen_hashes: set[str] = set()
+                for number, (path, record, error) in enumerate(results, start=1):
+                    if progress:
+                        progress(number, len(files))
+                    if error:
+                        warn(f"skipped {path}: {error}")
+                        report.skipped.append(path)
+                        continue
+                    report.documents_seen += 1
+                    if record["hash"] in known or record["hash"] in seen_hashes:
+                        report.duplicates += 1
+                        continue
+                    seen_hashes.add(record["hash"])
+                    termbase.add_document_record(record)
+                report.documents_added = len(seen_hashes)
+                if report.documents_seen == 0 and not known:
+                    raise GlossaryError("no readable document in the given paths")
+                unchanged = not seen_hashes and termbase.get_meta("settings") == fingerprint
+                if not unchanged:
+                    entries = mine_store(termbase, settings, pool, jobs)
+                    outcome = termbase.upsert_mined_terms(entries)
+                    report.added, report.updated, report.retired = (
+                        outcome["added"], outcome["updated"], outcome["retired"])
+                    termbase.set_meta("settings", fingerprint)
+                    termbase.set_meta("corpus_fingerprint", corpus_fingerprint(termbase.document_hashes()))
+                report.unchanged = unchanged
+                report.terms = termbase.connection.execute("SELECT count(*) FROM terms").fetchone()[0]
+                if write_workbook and out:
+                    write_workbook(termbase, out)
+                    report.workbook = out
         return report
     finally:
         termbase.close()
 
 
-def corpus_fingerprint(hashes: set[str]) -> str:
-    return hashlib.sha256("\n".join(sorted(hashes)).encode()).hexdigest()[:16]
-
-
-def mine_store(termbase: Termbase, settings: mine.MiningSettings, jobs: int = 1) -> list[dict]:
+def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, jobs: int = 1) -> list[dict]:
     """Select, locate and enrich terms from every document the termbase holds."""
     from .enrich import enrich
 
-    mine.prepare_segmenter()
     counts = mine.merge_counts(termbase.stored_counts())
     terms = mine.select_terms(counts, settings)
-    mine.segment.add_words(t.term for t in terms)
-    if jobs > 1:
-        documents = list(termbase.stored_documents())
-        batches = [documents[i::jobs] for i in range(jobs)]
-        occurrences = mine.merge_occurrences(_map(_occurrences_worker, [(b, terms) for b in batches], jobs))
+    rows = termbase.stored_document_blobs()
+    if pool is not None and len(rows) > 1:
+        batches = [(rows[i::jobs * 4], terms) for i in range(jobs * 4)]
+        occurrences = mine.merge_occurrences(pool.map(locate_batch, batches))
     else:
-        occurrences = mine.locate_all(termbase.stored_documents(), terms)
+        occurrences = mine.locate_all((document_from_blob(row) for row in rows), terms)
     finished = mine.finish_terms(terms, occurrences, settings)
     return [enrich(term) for term in finished]

@@ -1,8 +1,11 @@
 """The word segmenter: jieba's dictionary and algorithm through its Rust port rjieba.
 
 rjieba segments the same way as jieba (tests/test_segment.py checks agreement on the seeds)
-about twenty times faster. Domain words (reference terms, pinyin phrases, mined terms) are
-added so that 两个维护 and 中国式现代化 stay whole.
+about twenty times faster. Domain words (reference terms, pinyin phrases, and the terms the
+termbase already holds) are added so that 两个维护 and 中国式现代化 stay whole.
+
+A build chooses its words once (`use_words`) and every process of the build segments with the
+same dictionary, so that the result never depends on what a process segmented before.
 """
 
 from __future__ import annotations
@@ -11,34 +14,49 @@ import os
 from functools import lru_cache
 from typing import Iterable
 
-_added: set[str] = set()
+_current = None
+_current_words: frozenset[str] | None = None
 
 
-@lru_cache(maxsize=1)
-def _engine():
-    import rjieba
+class Segmenter:
+    def __init__(self, words: Iterable[str] = ()):
+        import rjieba
 
-    return rjieba
+        self.engine = rjieba.Jieba()
+        self.words = frozenset(w for w in words if w and len(w) >= 2)
+        for word in sorted(self.words):
+            self.engine.add_word(word, None, None)
+
+    def cut(self, text: str) -> list[str]:
+        return self.engine.cut(text)
+
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        return self.engine.tag(text)
 
 
-def add_words(words: Iterable[str]) -> None:
-    engine = _engine()
-    for word in words:
-        if word and word not in _added and len(word) >= 2:
-            engine.add_word(word, None, None)
-            _added.add(word)
+def use_words(words: Iterable[str]) -> Segmenter:
+    """Make a segmenter with jieba's dictionary plus `words` the one cut() and tag() use."""
+    global _current, _current_words
+    words = frozenset(words)
+    if _current is None or words != _current_words:
+        _current, _current_words = Segmenter(words), words
+    return _current
 
 
-def added_words() -> set[str]:
-    return _added
+def current() -> Segmenter:
+    return _current if _current is not None else use_words(())
+
+
+def added_words() -> frozenset[str]:
+    return current().words
 
 
 def cut(text: str) -> list[str]:
-    return _engine().cut(text)
+    return current().cut(text)
 
 
 def tag(text: str) -> list[tuple[str, str]]:
-    return _engine().tag(text)
+    return current().tag(text)
 
 
 @lru_cache(maxsize=1)

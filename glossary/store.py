@@ -141,7 +141,7 @@ def current_user(explicit: str | None = None) -> str:
 
 
 def pack(value) -> bytes:
-    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
 
 
 def unpack(blob: bytes):
@@ -262,18 +262,15 @@ class Termbase:
     def document_hashes(self) -> set[str]:
         return {row[0] for row in self.connection.execute("SELECT hash FROM documents")}
 
-    def add_document(self, document, counts) -> None:
-        """Store one cleaned document's sentences and partial counts (the map output)."""
-        sentences = [[s.index, s.paragraph, s.start, s.end, s.text, s.traditional, s.mojibake]
-                     for s in document.sentences]
+    def add_document_record(self, record: dict) -> None:
+        """Store one cleaned document's sentences and partial counts (the map output), packed."""
         self.connection.execute(
             "INSERT INTO documents(hash, path, name, title, date, publication, author, encoding, script,"
             " dropped_json, mojibake_json, sentences, counts, added_at)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (document.content_hash, document.path, document.name, document.title, document.date,
-             document.publication, document.author, document.encoding, document.script,
-             json.dumps(document.dropped, ensure_ascii=False), json.dumps(document.mojibake, ensure_ascii=False),
-             pack(sentences), pack(counts.to_json()), now()))
+            (record["hash"], record["path"], record["name"], record["title"], record["date"], record["publication"],
+             record["author"], record["encoding"], record["script"], record["dropped_json"],
+             record["mojibake_json"], record["sentences"], record["counts"], now()))
 
     def documents(self) -> list[sqlite3.Row]:
         return self.connection.execute(
@@ -286,16 +283,10 @@ class Termbase:
         for row in self.connection.execute("SELECT counts FROM documents ORDER BY hash"):
             yield DocumentCounts.from_json(unpack(row[0]))
 
-    def stored_documents(self) -> Iterator:
-        """Documents rebuilt from the store, enough for finding occurrences."""
-        from .clean import CleanDocument, Sentence
-
-        for row in self.connection.execute(
-                "SELECT hash, path, name, encoding, script, sentences FROM documents ORDER BY hash"):
-            sentences = [Sentence(*item) for item in unpack(row["sentences"])]
-            yield CleanDocument(path=row["path"], encoding=row["encoding"], script=row["script"], text="",
-                                paragraphs=[], traditional_paragraphs=[], sentences=sentences,
-                                stored_hash=row["hash"])
+    def stored_document_blobs(self) -> list[tuple]:
+        """(hash, path, encoding, script, packed sentences) of every document, in hash order."""
+        return [tuple(row) for row in self.connection.execute(
+            "SELECT hash, path, encoding, script, sentences FROM documents ORDER BY hash")]
 
     # --- terms ---
 

@@ -8,6 +8,7 @@ from a change made in the termbase since the export.
 from __future__ import annotations
 
 import os
+from copy import copy
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -51,16 +52,27 @@ _TOP = Alignment(vertical="top")
 _THIN = Border(bottom=Side(style="thin", color="BFBFBF"))
 
 
+_STYLE_CACHE: dict[tuple, object] = {}
+
+
 def _cell(sheet, value, font=_FONT, fill=None, alignment=_TOP):
     if isinstance(value, str):
         value = cell_text(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # text stays text, even "=1+1" or "1+1+9+N"
-    cell.font = font
-    cell.alignment = alignment
-    if fill is not None:
-        cell.fill = fill
+    # Assigning style objects hashes them against the workbook's tables each time; a cell's
+    # style array can be copied instead once the combination is registered.
+    key = (id(sheet.parent), id(font), id(fill), id(alignment))
+    style = _STYLE_CACHE.get(key)
+    if style is None:
+        cell.font = font
+        cell.alignment = alignment
+        if fill is not None:
+            cell.fill = fill
+        _STYLE_CACHE[key] = copy(cell._style)
+    else:
+        cell._style = copy(style)
     return cell
 
 
@@ -115,8 +127,12 @@ def write_workbook(termbase: Termbase, out: str | os.PathLike, built_at: str | N
     _sources_sheet(workbook, documents)
     _about_sheet(workbook, termbase, rows, built_at)
     _revisions_sheet(workbook, rows)
-    with atomic_path(out) as temporary:
-        workbook.save(temporary)
+    try:
+        with atomic_path(out) as temporary:
+            workbook.save(temporary)
+    finally:
+        for key in [k for k in _STYLE_CACHE if k[0] == id(workbook)]:
+            del _STYLE_CACHE[key]
     return out
 
 

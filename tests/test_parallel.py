@@ -1,0 +1,28 @@
+"""Parallel mining (--jobs) gives exactly the result of one process."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from glossary.cli import main
+
+
+def _entries(db, tmp_path, name):
+    out = tmp_path / f"{name}.json"
+    result = CliRunner().invoke(main, ["export", "--format", "json", "--db", str(db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_jobs_two_equals_jobs_one_on_the_seeds(tmp_path, seed_paths):
+    results = {}
+    for jobs in (1, 2):
+        db = tmp_path / f"jobs{jobs}.sqlite3"
+        result = CliRunner().invoke(main, ["build", str(seed_paths[0].parent), "--db", str(db),
+                                           "--out", str(tmp_path / f"jobs{jobs}.xlsx"), "--jobs", str(jobs)])
+        assert result.exit_code == 0, result.output
+        results[jobs] = _entries(db, tmp_path, f"jobs{jobs}")
+    assert len(results[1]) > 100
+    assert results[1] == results[2]
