@@ -112,6 +112,16 @@ MIGRATIONS: list[str] = [
     ALTER TABLE terms ADD COLUMN search_english TEXT NOT NULL DEFAULT '';
     CREATE INDEX terms_search_pinyin ON terms(search_pinyin);
     """,
+    # 3: outside glossaries (what they said that is not English to use) and hand-made merges.
+    """
+    ALTER TABLE terms ADD COLUMN imported_note TEXT NOT NULL DEFAULT '';
+    CREATE TABLE merges (
+        variant TEXT PRIMARY KEY,
+        canonical TEXT NOT NULL,
+        who TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    """,
 ]
 
 
