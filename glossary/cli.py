@@ -159,19 +159,35 @@ def export_command(format_, out, db):
 @click.argument("file", type=click.Path(dir_okay=False))
 @DB_OPTION
 @click.option("--prefer", type=click.Choice(["file", "store"]), default=None,
-              help="Which side wins where a value changed both in the file and in the termbase since the export.")
+              help="Our workbook: which side wins where a value changed both in the file and in the termbase "
+                   "since the export.")
+@click.option("--map", "mapping", default=None, metavar="zh=COL,en=COL",
+              help="Outside CSV/TSV/XLSX: which columns hold the Chinese, English and note (e.g. zh=Source,en=Target).")
 @click.option("--dry-run", is_flag=True, help="Report what would change and write nothing.")
 @USER_OPTION
 @reports_errors
-def import_command(file, db, prefer, dry_run, user):
-    """Take an edited workbook (English, Status, Notes) back into the termbase."""
-    from .importer import apply_import, plan_import
+def import_command(file, db, prefer, mapping, dry_run, user):
+    """Take back an edited workbook, or bring in an outside glossary (TBX, CSV/TSV, OmegaT, XLSX).
+
+    Our own workbook is matched by ID (rows without an ID are terms added by hand); any other
+    file is merged by its Chinese terms, its English labelled `imported: FILE`.
+    """
+    from .importer import is_our_workbook
     from .store import Termbase, current_user
 
     with Termbase(db, create=False) as termbase:
-        report = plan_import(termbase, file, prefer=prefer)
-        if not dry_run:
-            apply_import(termbase, report, current_user(user), os.path.basename(file))
+        if file.lower().endswith((".xlsx", ".xlsm")) and os.path.exists(file) and is_our_workbook(file):
+            _import_workbook(termbase, file, prefer, dry_run, current_user(user))
+        else:
+            _import_outside(termbase, file, mapping, dry_run, current_user(user))
+
+
+def _import_workbook(termbase, file, prefer, dry_run, who):
+    from .importer import apply_import, plan_import
+
+    report = plan_import(termbase, file, prefer=prefer)
+    if not dry_run:
+        apply_import(termbase, report, who, os.path.basename(file))
     verb = "would change" if dry_run else "changed"
     click.echo(f"{'would add' if dry_run else 'added'} {len(report.added)}, {verb} {len(report.changed)}, "
                f"skipped {report.skipped} unchanged, {len(report.conflicts)} conflicts")
@@ -182,6 +198,55 @@ def import_command(file, db, prefer, dry_run, user):
         click.echo(f"  conflict row {conflict.row} {conflict.term} {conflict.field}: termbase has "
                    f"{conflict.in_store!r}, file has {conflict.in_file!r} (exported {conflict.exported!r}); "
                    "not applied (use --prefer file or --prefer store)")
+
+
+def _import_outside(termbase, file, mapping, dry_run, who):
+    from .outside import apply_outside, parse_mapping, plan_outside
+
+    plan = plan_outside(termbase, file, parse_mapping(mapping))
+    click.echo(f"{plan.source}: {plan.format}; columns: " + ", ".join(f"{k}={v}" for k, v in plan.mapping.items()))
+    if not dry_run:
+        apply_outside(termbase, plan, who)
+    prefix = "would " if dry_run else ""
+    click.echo(f"{prefix}merge {len(plan.merged)} into existing entries, {prefix}add {len(plan.added)} new, "
+               f"{plan.unchanged} unchanged")
+    for _, entry, simplified in plan.merged:
+        click.echo(f"  {entry.where} {simplified}: English {entry.en!r}" + (" (forbidden term)" if entry.zh_forbidden else ""))
+    for entry, simplified, _ in plan.added:
+        flag = " (not in corpus)" if simplified in plan.not_in_corpus else ""
+        click.echo(f"  {entry.where} new {simplified}: English {entry.en!r}{flag}")
+
+
+@main.command()
+@click.argument("entry")
+@click.argument("variant")
+@DB_OPTION
+@USER_OPTION
+@reports_errors
+def merge(entry, variant, db, user):
+    """Merge entry VARIANT into ENTRY (a spelling the miner did not group); `split` undoes it."""
+    from .curate import merge_terms
+    from .store import Termbase, current_user
+
+    with Termbase(db, create=False) as termbase:
+        merge_terms(termbase, entry, variant, current_user(user))
+    click.echo(f"merged {variant} into {entry}")
+
+
+@main.command()
+@click.argument("entry")
+@click.argument("variant")
+@DB_OPTION
+@USER_OPTION
+@reports_errors
+def split(entry, variant, db, user):
+    """Split VARIANT, merged by hand, out of ENTRY again, with the fields it had."""
+    from .curate import split_terms
+    from .store import Termbase, current_user
+
+    with Termbase(db, create=False) as termbase:
+        split_terms(termbase, entry, variant, current_user(user))
+    click.echo(f"split {variant} out of {entry}")
 
 
 def _shorten(text: str, width: int = 60) -> str:

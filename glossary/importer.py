@@ -55,8 +55,8 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def read_workbook_rows(path: str | os.PathLike):
-    """(header index, data rows with their sheet row numbers, revisions by ID) of our workbook."""
+def open_workbook(path: str | os.PathLike):
+    """Open an .xlsx safely (openpyxl parses with defusedxml, a dependency: no entity bombs)."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -64,12 +64,28 @@ def read_workbook_rows(path: str | os.PathLike):
     if not path.exists():
         raise GlossaryError(f"no such file: {path}")
     try:
-        # openpyxl parses with defusedxml when it is installed (a dependency): no entity bombs.
-        workbook = load_workbook(path, read_only=True, data_only=True, rich_text=False)
+        return load_workbook(path, read_only=True, data_only=True, rich_text=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as error:
         raise GlossaryError(f"{path.name} is not a readable .xlsx workbook ({type(error).__name__})") from None
     except Exception as error:  # noqa: BLE001 - malformed XML inside a zip takes many shapes
         raise GlossaryError(f"{path.name} is not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
+
+
+def is_our_workbook(path: str | os.PathLike) -> bool:
+    workbook = open_workbook(path)
+    try:
+        if "Glossary" not in workbook.sheetnames:
+            return False
+        header = next(workbook["Glossary"].iter_rows(values_only=True, max_row=1), ()) or ()
+        return "ID" in [_text(c) for c in header]
+    finally:
+        workbook.close()
+
+
+def read_workbook_rows(path: str | os.PathLike):
+    """(data rows with their sheet row numbers, revisions by ID) of our workbook."""
+    path = Path(path)
+    workbook = open_workbook(path)
     try:
         if "Glossary" not in workbook.sheetnames:
             raise GlossaryError(f"{path.name}: no sheet named 'Glossary' (is this a glossary workbook?)")

@@ -156,8 +156,11 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
     """Select, locate and enrich terms from every document the termbase holds."""
     from .enrich import enrich
 
+    from .curate import apply_merges
+
     counts = mine.merge_counts(termbase.stored_counts())
     terms = mine.select_terms(counts, settings)
+    terms = apply_merges(terms, dict(termbase.connection.execute("SELECT variant, canonical FROM merges")))
     rows = termbase.stored_document_blobs()
     if pool is not None and len(rows) > 1:
         batches = [(rows[i::jobs * 4], terms) for i in range(jobs * 4)]

@@ -189,6 +189,7 @@ class TermRow:
     in_corpus: bool
     forbidden: bool
     contexts: list[dict]
+    imported_note: str = ""
 
 
 def effective_english(row: sqlite3.Row) -> tuple[str, str, str]:
@@ -440,4 +441,4 @@ def _term_row(row: sqlite3.Row, contexts: list[dict]) -> TermRow:
         english_alternatives=json.loads(row["english_alternatives_json"]),
         components=json.loads(row["components_json"]), english_human=row["english_human"],
         status=row["status"], notes=row["notes"], revision=row["revision"], in_corpus=bool(row["in_corpus"]),
-        forbidden=bool(row["forbidden"]), contexts=contexts)
+        forbidden=bool(row["forbidden"]), contexts=contexts, imported_note=row["imported_note"])

@@ -178,7 +178,7 @@ def _bad_workbooks(tmp_path, good):
 
 
 EXPECTED_ERRORS = {
-    "not ours": "no sheet named 'Glossary'",
+    "not ours": "no Chinese column in the header",
     "corrupt": "not a readable .xlsx workbook",
     "renamed header": "no column 'English'",
     "unknown status": "row 3 column 'Status': unknown value 'done'",
