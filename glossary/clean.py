@@ -20,6 +20,7 @@ from .read import RawDocument
 # --- characters -------------------------------------------------------------------------
 
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def is_cjk(char: str) -> bool:
@@ -27,7 +28,7 @@ def is_cjk(char: str) -> bool:
 
 
 def cjk_count(text: str) -> int:
-    return len(CJK_RE.findall(text))
+    return sum(map(len, _CJK_RUN_RE.findall(text)))
 
 
 @lru_cache(maxsize=1)

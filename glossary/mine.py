@@ -65,7 +65,7 @@ CATEGORY_COINAGE = "quoted coinage"
 CATEGORY_TERM = "political term"
 CATEGORY_WEIGHTS = {CATEGORY_SLOGAN: 8.0, CATEGORY_MEETING: 4.0, CATEGORY_COINAGE: 2.0,
                     CATEGORY_ORGANISATION: 1.0, CATEGORY_TERM: 1.0}
-MAX_TOKENS = 6
+MAX_TOKENS = 5
 MAX_TERM_CHARS = 16
 
 
@@ -214,8 +214,11 @@ _SLOGAN_HINT_RE = re.compile(r"[二两三四五六七八九十百千双+＋“�
 def count_document(document: CleanDocument) -> DocumentCounts:
     """Map step: the candidate counts of one document."""
     counts = DocumentCounts(documents=1)
-    edge = _edge_set()
     cut = segment.cut
+    # All tokens of the document in one list, BOUNDARY between chunks, so that n-grams are
+    # counted by C-level zip/Counter passes; n-grams that cross a boundary or start or end
+    # with an edge word are dropped once per distinct n-gram afterwards.
+    stream: list[str] = []
     for sentence in minable_sentences(document):
         text = sentence.text
         if _SLOGAN_HINT_RE.search(text):
@@ -229,38 +232,34 @@ def count_document(document: CleanDocument) -> DocumentCounts:
                 if 2 <= len(inner) <= 12 and cjk_count(inner) == len(inner.replace("·", "")):
                     counts.quoted[inner] += 1
         for chunk in _CHUNK_SPLIT_RE.split(text):
-            if len(chunk) < 2:
-                if chunk:
-                    counts.tokens += 1
-                    counts.unigrams[chunk] += 1
-                continue
-            tokens = cut(chunk)
-            counts.tokens += len(tokens)
-            counts.unigrams.update(tokens)
-            if len(tokens) > 1:
-                _count_ngrams(tokens, edge, counts.ngrams)
-            elif tokens[0] not in edge:
-                counts.ngrams[tokens[0]] += 1
+            if chunk:
+                stream.extend(cut(chunk) if len(chunk) > 1 else (chunk,))
+                stream.append(BOUNDARY)
+    _count_stream(stream, counts)
     return counts
 
 
 @lru_cache(maxsize=1)
 def _edge_set() -> frozenset[str]:
-    return frozenset(word_list("edge_words.txt"))
+    return frozenset(word_list("edge_words.txt")) | {BOUNDARY}
 
 
-def _count_ngrams(tokens: list[str], edge: frozenset[str], ngrams: Counter) -> None:
-    """Count the 1..MAX_TOKENS-grams of a chunk that neither start nor end with an edge word."""
-    inner = [t not in edge for t in tokens]
-    length = len(tokens)
-    keys = [t for t, ok in zip(tokens, inner) if ok]
-    for n in range(2, min(MAX_TOKENS, length) + 1):
-        for i in range(length - n + 1):
-            if inner[i] and inner[i + n - 1]:
-                key = " ".join(tokens[i:i + n])
-                if len(key) - n + 1 <= MAX_TERM_CHARS:
-                    keys.append(key)
-    ngrams.update(keys)
+def _count_stream(stream: list[str], counts: DocumentCounts) -> None:
+    """Count tokens and the 1..MAX_TOKENS-grams that neither start nor end with an edge word."""
+    edge = _edge_set()
+    counts.unigrams.update(stream)
+    counts.tokens += len(stream) - counts.unigrams.pop(BOUNDARY, 0)
+    ngrams = counts.ngrams
+    for token, count in counts.unigrams.items():
+        if token not in edge:
+            ngrams[token] += count
+    for n in range(2, MAX_TOKENS + 1):
+        raw = Counter(zip(*(stream[i:] for i in range(n))))
+        for key, count in raw.items():
+            if key[0] in edge or key[-1] in edge or BOUNDARY in key:
+                continue
+            if sum(map(len, key)) <= MAX_TERM_CHARS:
+                ngrams[" ".join(key)] += count
 
 
 def merge_counts(parts: Iterable[DocumentCounts]) -> DocumentCounts:
