@@ -1,0 +1,316 @@
+"""A small streaming XLSX writer for large glossaries.
+
+openpyxl builds a Python object per cell and costs ~30 µs a styled cell, which puts a
+100,000-entry workbook (every sheet, three contexts per entry) at minutes. The workbook we
+write needs a handful of features only: inline strings (rich text for highlighted terms),
+numbers, cell styles from a small fixed set, column widths, frozen panes, an autofilter, one
+list validation, internal hyperlinks and hidden sheets. This writes exactly those, row by row
+into temporary files, so memory stays flat however large the glossary. openpyxl still reads
+the workbooks (import) and the tests read what this writes with openpyxl and LibreOffice.
+
+No cell is ever written as a formula: strings are always inline strings.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from .safety import cell_text
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def xml_text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def xml_attribute(value: str) -> str:
+    return xml_text(value).replace('"', "&quot;")
+
+
+def column_letter(index: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Style:
+    bold: bool = False
+    color: str | None = None        # RRGGBB
+    fill: str | None = None         # RRGGBB
+    wrap: bool = False
+    underline: bool = False
+    size: float | None = None
+    border_bottom: bool = False
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of rich text: plain, or highlighted (bold, coloured)."""
+
+    text: str
+    bold: bool = False
+    color: str | None = None
+
+
+@dataclass
+class Cell:
+    value: object
+    style: Style | None = None
+    link: str | None = None          # internal location, e.g. 'Contexts'!A2
+    tooltip: str | None = None
+    runs: list[Run] | None = None    # rich text instead of value
+
+
+class Sheet:
+    def __init__(self, workbook: "Workbook", name: str, widths: list[float], freeze: str | None, hidden: bool):
+        self.workbook = workbook
+        self.name = name
+        self.widths = widths
+        self.freeze = freeze
+        self.hidden = hidden
+        self.rows = 0
+        self.max_column = 0
+        self.autofilter: str | None = None
+        self.validations: list[tuple[str, list[str], str, str]] = []
+        self._data = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._links = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._letters = [column_letter(i) for i in range(1, 200)]
+
+    def append(self, cells: list) -> None:
+        self.rows += 1
+        row = self.rows
+        parts = [f'<row r="{row}">']
+        letters = self._letters
+        default = self.workbook.default_style
+        for index, cell in enumerate(cells):
+            if cell is None:
+                continue
+            ref = f"{letters[index]}{row}"
+            if isinstance(cell, Cell):
+                style = self.workbook.style_id(cell.style) if cell.style else default
+                if cell.link:
+                    tip = f' tooltip="{xml_attribute(cell.tooltip)}"' if cell.tooltip else ""
+                    self._links.write(f'<hyperlink ref="{ref}" location="{xml_attribute(cell.link)}"{tip}/>')
+                if cell.runs is not None:
+                    parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is>{self.workbook.runs_xml(cell.runs)}</is></c>')
+                    continue
+                value = cell.value
+            else:
+                style, value = default, cell
+            if value is None or value == "":
+                if style != default:
+                    parts.append(f'<c r="{ref}" s="{style}"/>')
+                continue
+            if isinstance(value, bool):
+                value = int(value)
+            if isinstance(value, (int, float)):
+                parts.append(f'<c r="{ref}" s="{style}"><v>{value}</v></c>')
+            else:
+                text = xml_text(cell_text(str(value)))
+                parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+        self.max_column = max(self.max_column, len(cells))
+        parts.append("</row>")
+        self._data.write("".join(parts))
+
+    def add_list_validation(self, sqref: str, values: list[str], title: str, message: str) -> None:
+        self.validations.append((sqref, values, title, message))
+
+    def _xml_chunks(self, selected: bool):
+        last = f"{column_letter(max(self.max_column, 1))}{max(self.rows, 1)}"
+        yield f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
+        yield f'<dimension ref="A1:{last}"/>'
+        tab = ' tabSelected="1"' if selected else ""
+        yield f'<sheetViews><sheetView workbookViewId="0"{tab}>'
+        if self.freeze:
+            yield ('<pane xSplit="1" ySplit="1" topLeftCell="B2" activePane="bottomRight" state="frozen"/>'
+                   '<selection pane="topRight"/><selection pane="bottomLeft"/>'
+                   '<selection pane="bottomRight" activeCell="B2" sqref="B2"/>')
+        yield '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+        if self.widths:
+            yield "<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+                                     for i, w in enumerate(self.widths, start=1)) + "</cols>"
+        yield "<sheetData>"
+        self._data.seek(0)
+        while True:
+            chunk = self._data.read(1 << 20)
+            if not chunk:
+                break
+            yield chunk
+        yield "</sheetData>"
+        if self.autofilter:
+            yield f'<autoFilter ref="{self.autofilter}"/>'
+        if self.validations:
+            yield f'<dataValidations count="{len(self.validations)}">'
+            for sqref, values, title, message in self.validations:
+                yield (f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" '
+                       f'errorTitle="{xml_attribute(title)}" error="{xml_attribute(message)}" sqref="{sqref}">'
+                       f'<formula1>"{xml_text(",".join(values))}"</formula1></dataValidation>')
+            yield "</dataValidations>"
+        self._links.seek(0)
+        links = self._links.read()
+        if links:
+            yield f"<hyperlinks>{links}</hyperlinks>"
+        yield '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+
+    def close(self) -> None:
+        self._data.close()
+        self._links.close()
+
+
+class Workbook:
+    def __init__(self, font: str = "Calibri", size: float = 11):
+        self.font = font
+        self.size = size
+        self.sheets: list[Sheet] = []
+        self._styles: dict[Style, int] = {}
+        self._style_list: list[Style] = []
+        self.default_style = self.style_id(Style())
+
+    def add_sheet(self, name: str, widths: list[float] = (), freeze: str | None = None,
+                  hidden: bool = False) -> Sheet:
+        sheet = Sheet(self, name, list(widths), freeze, hidden)
+        self.sheets.append(sheet)
+        return sheet
+
+    def style_id(self, style: Style) -> int:
+        index = self._styles.get(style)
+        if index is None:
+            index = self._styles[style] = len(self._style_list)
+            self._style_list.append(style)
+        return index
+
+    def runs_xml(self, runs: list[Run]) -> str:
+        out = []
+        for run in runs:
+            properties = "<b/>" if run.bold else ""
+            properties += f'<sz val="{self.size}"/>'
+            if run.color:
+                properties += f'<color rgb="FF{run.color}"/>'
+            properties += f'<rFont val="{xml_attribute(self.font)}"/>'
+            out.append(f'<r><rPr>{properties}</rPr><t xml:space="preserve">{xml_text(cell_text(run.text))}</t></r>')
+        return "".join(out)
+
+    def _styles_xml(self) -> str:
+        fonts, fills, xfs = [], [], []
+        font_ids: dict[tuple, int] = {}
+        fill_ids: dict[str, int] = {}
+        for style in self._style_list:
+            font_key = (style.bold, style.color, style.underline, style.size)
+            if font_key not in font_ids:
+                font_ids[font_key] = len(fonts)
+                fonts.append(
+                    "<font>" + ("<b/>" if style.bold else "") + ("<u/>" if style.underline else "")
+                    + f'<sz val="{style.size or self.size}"/>'
+                    + (f'<color rgb="FF{style.color}"/>' if style.color else "")
+                    + f'<name val="{xml_attribute(self.font)}"/><family val="2"/></font>')
+            fill_id = 0
+            if style.fill:
+                if style.fill not in fill_ids:
+                    fill_ids[style.fill] = len(fills) + 2
+                    fills.append(f'<fill><patternFill patternType="solid"><fgColor rgb="FF{style.fill}"/>'
+                                 '<bgColor indexed="64"/></patternFill></fill>')
+                fill_id = fill_ids[style.fill]
+            wrap = ' wrapText="1"' if style.wrap else ""
+            alignment = f'<alignment vertical="top"{wrap}/>'
+            xfs.append(f'<xf numFmtId="0" fontId="{font_ids[font_key]}" fillId="{fill_id}" '
+                       f'borderId="{1 if style.border_bottom else 0}" xfId="0" applyFont="1" '
+                       f'applyFill="{1 if fill_id else 0}" applyBorder="{1 if style.border_bottom else 0}" '
+                       f'applyAlignment="1">{alignment}</xf>')
+        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_MAIN}">'
+                f'<fonts count="{len(fonts)}">{"".join(fonts)}</fonts>'
+                f'<fills count="{len(fills) + 2}"><fill><patternFill patternType="none"/></fill>'
+                f'<fill><patternFill patternType="gray125"/></fill>{"".join(fills)}</fills>'
+                '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+                '<border><left/><right/><top/><bottom style="thin"><color rgb="FFBFBFBF"/></bottom><diagonal/>'
+                '</border></borders>'
+                '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+                f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+                '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+                "</styleSheet>")
+
+    def save(self, path: str, title: str = "", creator: str = "glossary") -> None:
+        count = len(self.sheets)
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+            archive.writestr("[Content_Types].xml", (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/>'
+                '<Override PartName="/xl/workbook.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                          'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                          for i in range(1, count + 1))
+                + '<Override PartName="/xl/styles.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+                '<Override PartName="/docProps/core.xml" '
+                'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+                '<Override PartName="/docProps/app.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+                "</Types>"))
+            archive.writestr("_rels/.rels", (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+                '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+                'metadata/core-properties" Target="docProps/core.xml"/>'
+                f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
+                "</Relationships>"))
+            archive.writestr("docProps/core.xml", (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+                'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/'
+                'terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+                f"<dc:title>{xml_text(title)}</dc:title><dc:creator>{xml_text(creator)}</dc:creator>"
+                f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+                f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+                "</cp:coreProperties>"))
+            archive.writestr("docProps/app.xml", (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+                f"<Application>{xml_text(creator)}</Application></Properties>"))
+            sheets_xml, names_xml, rels_xml = [], [], []
+            for number, sheet in enumerate(self.sheets, start=1):
+                state = ' state="hidden"' if sheet.hidden else ""
+                sheets_xml.append(f'<sheet name="{xml_attribute(sheet.name)}" sheetId="{number}"{state} '
+                                  f'r:id="rId{number}"/>')
+                rels_xml.append(f'<Relationship Id="rId{number}" Type="{_REL}/worksheet" '
+                                f'Target="worksheets/sheet{number}.xml"/>')
+                if sheet.autofilter:
+                    start, end = sheet.autofilter.split(":")
+                    absolute = "".join(f"${part}" for part in _split_ref(start)) + ":" + "".join(
+                        f"${part}" for part in _split_ref(end))
+                    names_xml.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{number - 1}" '
+                                     f'hidden="1">\'{xml_text(sheet.name)}\'!{absolute}</definedName>')
+            rels_xml.append(f'<Relationship Id="rId{count + 1}" Type="{_REL}/styles" Target="styles.xml"/>')
+            archive.writestr("xl/workbook.xml", (
+                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_MAIN}" '
+                f'xmlns:r="{_REL}"><bookViews><workbookView activeTab="0"/></bookViews>'
+                f'<sheets>{"".join(sheets_xml)}</sheets>'
+                + (f'<definedNames>{"".join(names_xml)}</definedNames>' if names_xml else "")
+                + "</workbook>"))
+            archive.writestr("xl/_rels/workbook.xml.rels", (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                + "".join(rels_xml) + "</Relationships>"))
+            archive.writestr("xl/styles.xml", self._styles_xml())
+            for number, sheet in enumerate(self.sheets, start=1):
+                with archive.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as stream:
+                    for chunk in sheet._xml_chunks(selected=number == 1):
+                        stream.write(chunk.encode("utf-8"))
+                sheet.close()
+
+
+def _split_ref(ref: str) -> tuple[str, str]:
+    letters = "".join(c for c in ref if c.isalpha())
+    return letters, ref[len(letters):]
