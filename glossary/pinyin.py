@@ -146,11 +146,18 @@ def _cover(word: str) -> list[str]:
     return best[-1] or [word]
 
 
+_CITATION = {"一": {"TONE": "yī", "TONE3": "yi1"}, "不": {"TONE": "bù", "TONE3": "bu4"}}
+
+
 def _syllables(text: str, style) -> list[str]:
     pypinyin = _pypinyin()
-    result = []
-    for item in pypinyin.pinyin(text, style=style, errors=lambda chars: list(chars), neutral_tone_with_five=True):
-        result.append(item[0])
+    result = [item[0] for item in pypinyin.pinyin(text, style=style, errors=lambda chars: list(chars),
+                                                   neutral_tone_with_five=True)]
+    if len(result) == len(text):
+        # Citation tones: pypinyin's phrase entries carry tone sandhi for 一 and 不 (进一步 jìnyíbù).
+        for index, char in enumerate(text):
+            if char in _CITATION:
+                result[index] = _CITATION[char][style.name]
     return result
 
 

@@ -18,7 +18,7 @@ from .atomic import atomic_path
 from .english import CEDICT_CREDIT
 from .safety import cell_text
 from .store import STATUSES, Termbase, TermRow
-from .xlsx import Cell, Run, Style, Workbook, column_letter
+from .xlsx import Cell, Run, Style, Workbook, column_letter, row_height
 
 CJK_FONT = "Microsoft YaHei"
 FONT_SIZE = 10
@@ -98,12 +98,19 @@ def write_workbook(termbase: Termbase, out: str | os.PathLike, built_at: str | N
 
 def _glossary_sheet(workbook: Workbook, rows: list[TermRow]) -> None:
     sheet = _header(workbook, GLOSSARY_SHEET, GLOSSARY_COLUMNS, EDITABLE_COLUMNS)
+    sheet.print_landscape_fit_width = True  # printed, every column fits across an A4 page
     status_column = column_letter([n for n, _ in GLOSSARY_COLUMNS].index("Status") + 1)
     sheet.add_list_validation(f"{status_column}2:{status_column}{max(len(rows) + 1, 2)}", list(STATUSES),
                               "Status", "Choose one of: " + ", ".join(STATUSES))
+    widths = dict(GLOSSARY_COLUMNS)
     context_row = 2
     for row in rows:
         best = row.contexts[0] if row.contexts else None
+        provenance = "; ".join(p for p in (row.english_detail, row.imported_note) if p)
+        expansion = _components_text(row)
+        height = row_height([(row.english, widths["English"]), (provenance, widths["English provenance"]),
+                             (expansion, widths["Expansion"]), (best["text"] if best else "", widths["Context"]),
+                             (row.notes, widths["Notes"])])
         link = None
         if row.contexts:
             link = Cell(f"{len(row.contexts)} ▸", LINK, link=f"'Contexts'!A{context_row}",
@@ -111,13 +118,12 @@ def _glossary_sheet(workbook: Workbook, rows: list[TermRow]) -> None:
             context_row += len(row.contexts)
         sheet.append([
             row.id, row.term, row.traditional, row.pinyin,
-            Cell(row.english, EDITABLE_WRAP), row.english_source,
-            Cell("; ".join(p for p in (row.english_detail, row.imported_note) if p), WRAP),
-            row.category, Cell(_components_text(row), WRAP), row.frequency, row.documents,
+            Cell(row.english, EDITABLE_WRAP), row.english_source, Cell(provenance, WRAP),
+            row.category, Cell(expansion, WRAP), row.frequency, row.documents,
             highlighted(best["text"], best["term_start"], len(row.term)) if best else "",
             best["document"] if best else ("" if row.in_corpus else "not in corpus"),
             Cell(row.status, EDITABLE), Cell(row.notes, EDITABLE_WRAP), link,
-        ])
+        ], height=height)
     _filter(sheet, GLOSSARY_COLUMNS)
 
 
@@ -149,11 +155,12 @@ def _contexts_sheet(workbook: Workbook, rows: list[TermRow]) -> None:
         length = len(row.term)
         for number, context in enumerate(row.contexts, start=1):
             traditional = context.get("traditional") or ""
+            height = row_height([(context["text"], 90), (traditional, 60)])
             sheet.append([
                 row.id, row.term, number, highlighted(context["text"], context["term_start"], length),
                 context["document"], context["sentence"], context["start"], context["end"],
                 highlighted(traditional, context["term_start"], length) if traditional else "",
-            ])
+            ], height=height)
     _filter(sheet, columns)
 
 
@@ -213,7 +220,7 @@ def _about_sheet(workbook: Workbook, termbase: Termbase, rows: list[TermRow], do
         ("Entries", str(len(rows))),
     ]
     for label, text in facts + ABOUT_TEXT:
-        sheet.append([Cell(label, LABEL), Cell(text, WRAP)])
+        sheet.append([Cell(label, LABEL), Cell(text, WRAP)], height=row_height([(text, 110)], max_lines=8))
 
 
 def _revisions_sheet(workbook: Workbook, rows: list[TermRow]) -> None:

@@ -32,6 +32,23 @@ def xml_attribute(value: str) -> str:
     return xml_text(value).replace('"', "&quot;")
 
 
+def display_width(text: str) -> int:
+    """Width in spreadsheet character units: CJK and full-width characters count twice."""
+    wide = sum(1 for c in text if c >= "\u1100" and (c <= "\u115f" or "\u2e80" <= c <= "\ua4cf"
+                                                        or "\uac00" <= c <= "\ud7a3" or "\uf900" <= c <= "\ufaff"
+                                                        or "\ufe30" <= c <= "\ufe4f" or "\uff00" <= c <= "\uff60"))
+    return len(text) + wide
+
+
+def row_height(texts_and_widths: list[tuple[str, float]], line_height: float = 14.0, max_lines: int = 4) -> float:
+    """A row tall enough for its wrapped cells (up to max_lines lines; the rest shows on selection)."""
+    lines = 1
+    for text, width in texts_and_widths:
+        if text:
+            lines = max(lines, -(-display_width(text) // max(int(width) - 1, 1)))
+    return round(line_height * min(lines, max_lines), 1)
+
+
 def column_letter(index: int) -> str:
     """1 → A, 27 → AA."""
     letters = ""
@@ -80,15 +97,16 @@ class Sheet:
         self.rows = 0
         self.max_column = 0
         self.autofilter: str | None = None
+        self.print_landscape_fit_width = False
         self.validations: list[tuple[str, list[str], str, str]] = []
         self._data = tempfile.TemporaryFile("w+", encoding="utf-8")
         self._links = tempfile.TemporaryFile("w+", encoding="utf-8")
         self._letters = [column_letter(i) for i in range(1, 200)]
 
-    def append(self, cells: list) -> None:
+    def append(self, cells: list, height: float | None = None) -> None:
         self.rows += 1
         row = self.rows
-        parts = [f'<row r="{row}">']
+        parts = [f'<row r="{row}" ht="{height}" customHeight="1">' if height else f'<row r="{row}">']
         letters = self._letters
         default = self.workbook.default_style
         for index, cell in enumerate(cells):
@@ -127,6 +145,8 @@ class Sheet:
     def _xml_chunks(self, selected: bool):
         last = f"{column_letter(max(self.max_column, 1))}{max(self.rows, 1)}"
         yield f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
+        if self.print_landscape_fit_width:
+            yield '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
         yield f'<dimension ref="A1:{last}"/>'
         tab = ' tabSelected="1"' if selected else ""
         yield f'<sheetViews><sheetView workbookViewId="0"{tab}>'
@@ -159,7 +179,10 @@ class Sheet:
         links = self._links.read()
         if links:
             yield f"<hyperlinks>{links}</hyperlinks>"
-        yield '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+        yield '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>'
+        if self.print_landscape_fit_width:
+            yield '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        yield "</worksheet>"
 
     def close(self) -> None:
         self._data.close()
