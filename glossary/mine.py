@@ -533,7 +533,8 @@ def _automaton(patterns: list[str]):
 class TermLocator:
     """Finds a fixed list of terms in documents: one Aho-Corasick automaton for all of them."""
 
-    def __init__(self, terms: list[Term], per_document: int = 3):
+    def __init__(self, terms: list[Term], per_document: int = 3, counts_only: bool = False):
+        self.counts_only = counts_only
         self.surfaces: dict[str, str] = {}
         for term in terms:
             self.surfaces[term.term] = term.term
@@ -541,7 +542,7 @@ class TermLocator:
                 self.surfaces.setdefault(variant, term.term)
         self.patterns = list(self.surfaces)
         self.automaton = _automaton(self.patterns) if self.patterns else None
-        self.statistical = {t.term for t in terms if t.statistical}
+        self.statistical = {t.term for t in terms if t.statistical and t.words > 1}
         self.slogans = [(t.term, slogan_shape(t.term)) for t in terms if t.category == CATEGORY_SLOGAN]
         self.slogans = [(term, shape) for term, shape in self.slogans if shape]
         self.per_document = per_document
@@ -551,6 +552,8 @@ class TermLocator:
         found = Occurrences() if found is None else found
         if self.automaton is None:
             return found
+        if self.counts_only:
+            return self._count(document, found)
         surfaces, patterns, statistical = self.surfaces, self.patterns, self.statistical
         name = document.name
         document_hash = document.content_hash
@@ -604,6 +607,25 @@ class TermLocator:
                 components = find_expansion(term, text)
                 if components:
                     found.expansions[term] = (components, name)
+        return found
+
+
+    def _count(self, document: CleanDocument, found: Occurrences) -> Occurrences:
+        """Only what screening needs: frequencies, documents, neighbours of multiword candidates."""
+        surfaces, patterns, statistical = self.surfaces, self.patterns, self.statistical
+        frequency, left, right = found.frequency, found.left, found.right
+        seen: set[str] = set()
+        for sentence in minable_sentences(document):
+            text = sentence.text
+            for index, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
+                term = surfaces[patterns[index]]
+                frequency[term] += 1
+                seen.add(term)
+                if term in statistical:
+                    left[term][text[start - 1] if start else BOUNDARY] += 1
+                    right[term][text[end] if end < len(text) else BOUNDARY] += 1
+        for term in seen:
+            found.documents[term] += 1
         return found
 
 
@@ -741,14 +763,24 @@ def find_expansion(slogan: str, sentence: str) -> list[str]:
 # --- the whole mining step -------------------------------------------------------------
 
 
-def finish_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSettings = MiningSettings()) -> list[Term]:
-    """Attach occurrences to terms, drop what the corpus does not support, and rank."""
+def screen_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSettings = MiningSettings()
+                 ) -> list[Term]:
+    """Drop candidates the corpus does not support: statistical ones failing frequency, the
+    boundary test or C-value, and any term never found. Needs only frequencies and neighbours,
+    so a build screens with a cheap counting pass before looking for contexts."""
     statistical = [t for t in terms if t.statistical and occurrences.frequency.get(t.term, 0) >= settings.min_freq
                    and (t.words == 1 or min(_entropy(occurrences.left.get(t.term, Counter())),
                                             _entropy(occurrences.right.get(t.term, Counter()))) >= settings.min_entropy)]
     _apply_cvalue(statistical, occurrences.frequency)
     passed = {t.term for t in statistical if t.cvalue > 0}
-    terms = [t for t in terms if not t.statistical or t.term in passed]
+    return [t for t in terms if (not t.statistical or t.term in passed) and occurrences.frequency.get(t.term, 0)]
+
+
+def finish_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSettings = MiningSettings(),
+                 screened: bool = False) -> list[Term]:
+    """Attach occurrences to terms, drop what the corpus does not support, and rank."""
+    if not screened:
+        terms = screen_terms(terms, occurrences, settings)
     finished = []
     for term in terms:
         frequency = occurrences.frequency.get(term.term, 0)
@@ -808,8 +840,8 @@ def mine_documents(documents: list[CleanDocument], settings: MiningSettings = Mi
     return finish_terms(terms, occurrences, settings)
 
 
-def locate_all(documents: Iterable[CleanDocument], terms: list[Term]) -> Occurrences:
-    locator = TermLocator(terms)
+def locate_all(documents: Iterable[CleanDocument], terms: list[Term], counts_only: bool = False) -> Occurrences:
+    locator = TermLocator(terms, counts_only=counts_only)
     found = Occurrences()
     for document in documents:
         locator.locate(document, found)

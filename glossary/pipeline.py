@@ -75,10 +75,10 @@ def document_from_blob(row: tuple) -> CleanDocument:
                          traditional_paragraphs=[], sentences=sentences, stored_hash=document_hash)
 
 
-def locate_batch(args: tuple[list[tuple], list[mine.Term]]) -> mine.Occurrences:
-    """Map step 2, for a batch of stored documents."""
-    rows, terms = args
-    return mine.locate_all((document_from_blob(row) for row in rows), terms)
+def locate_batch(args: tuple[list[tuple], list[mine.Term], bool]) -> mine.Occurrences:
+    """Map step 2, for a batch of stored documents (counts only when screening)."""
+    rows, terms, counts_only = args
+    return mine.locate_all((document_from_blob(row) for row in rows), terms, counts_only)
 
 
 def settings_fingerprint(settings: mine.MiningSettings) -> str:
@@ -162,10 +162,15 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
     terms = mine.select_terms(counts, settings)
     terms = apply_merges(terms, dict(termbase.connection.execute("SELECT variant, canonical FROM merges")))
     rows = termbase.stored_document_blobs()
-    if pool is not None and len(rows) > 1:
-        batches = [(rows[i::jobs * 4], terms) for i in range(jobs * 4)]
-        occurrences = mine.merge_occurrences(pool.map(locate_batch, batches))
-    else:
-        occurrences = mine.locate_all((document_from_blob(row) for row in rows), terms)
-    finished = mine.finish_terms(terms, occurrences, settings)
+
+    def locate(located_terms, counts_only):
+        if pool is not None and len(rows) > 1:
+            batches = [(rows[i::jobs * 4], located_terms, counts_only) for i in range(jobs * 4)]
+            return mine.merge_occurrences(pool.map(locate_batch, batches))
+        return mine.locate_all((document_from_blob(row) for row in rows), located_terms, counts_only)
+
+    # Two passes: counting screens the candidates cheaply; contexts are looked for only for
+    # the terms that pass (most candidates do not).
+    terms = mine.screen_terms(terms, locate(terms, True), settings)
+    finished = mine.finish_terms(terms, locate(terms, False), settings, screened=True)
     return [enrich(term) for term in finished]
