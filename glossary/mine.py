@@ -177,6 +177,13 @@ class DocumentCounts:
     meetings: Counter = field(default_factory=Counter)
     quoted: Counter = field(default_factory=Counter)
 
+    def add(self, other: "DocumentCounts") -> None:
+        """Add another part's counts to these, in place."""
+        self.tokens += other.tokens
+        self.documents += other.documents
+        for name in ("unigrams", "ngrams", "slogans", "quoted_slogans", "meetings", "quoted"):
+            getattr(self, name).update(getattr(other, name))
+
     def to_json(self) -> dict:
         return {
             "tokens": self.tokens,
@@ -258,20 +265,18 @@ def _count_stream(stream: list[str], counts: DocumentCounts) -> None:
     for n in range(2, MAX_TOKENS + 1):
         raw = Counter(zip(*(stream[i:] for i in range(n))))
         for key, count in raw.items():
-            if key[0] in edge or key[-1] in edge or BOUNDARY in key:
+            if key[0] in edge or key[-1] in edge or (n > 2 and BOUNDARY in key):
                 continue
-            if sum(map(len, key)) <= MAX_TERM_CHARS:
-                ngrams[" ".join(key)] += count
+            joined = " ".join(key)
+            if len(joined) - n + 1 <= MAX_TERM_CHARS:
+                ngrams[joined] += count
 
 
 def merge_counts(parts: Iterable[DocumentCounts]) -> DocumentCounts:
     """Reduce step: add partial counts together (order does not matter)."""
     total = DocumentCounts()
     for part in parts:
-        total.tokens += part.tokens
-        total.documents += part.documents
-        for name in ("unigrams", "ngrams", "slogans", "quoted_slogans", "meetings", "quoted"):
-            getattr(total, name).update(getattr(part, name))
+        total.add(part)
     return total
 
 

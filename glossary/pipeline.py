@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
@@ -47,12 +48,12 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def clean_and_count(path: str) -> tuple[str, dict | None, str | None]:
-    """Map step 1, for one file: (path, a document record ready for the termbase, or an error)."""
+def clean_and_count(path: str) -> tuple[str, dict | None, mine.DocumentCounts | None, str | None]:
+    """Map step 1, for one file: (path, a record ready for the termbase, its counts, or an error)."""
     try:
         raw = read_document(Path(path))
     except (ValueError, OSError) as error:
-        return path, None, str(error)
+        return path, None, None, str(error)
     document = clean_document(raw)
     counts = mine.count_document(document)
     sentences = [[s.index, s.paragraph, s.start, s.end, s.text, s.traditional, s.mojibake]
@@ -65,7 +66,7 @@ def clean_and_count(path: str) -> tuple[str, dict | None, str | None]:
         "mojibake_json": json.dumps(document.mojibake, ensure_ascii=False),
         "sentences": pack(sentences), "counts": pack(counts.to_json()),
     }
-    return path, record, None
+    return path, record, counts, None
 
 
 def document_from_blob(row: tuple) -> CleanDocument:
@@ -116,9 +117,12 @@ def build(
             fingerprint = settings_fingerprint(settings)
             chunk = max(1, len(files) // (jobs * 16))
             results = pool.map(clean_and_count, files, chunksize=chunk) if pool else map(clean_and_count, files)
+            warm_up = threading.Thread(target=_warm_up, daemon=True)
+            warm_up.start()  # the parent mostly waits for the workers meanwhile
+            new_counts = mine.DocumentCounts()
             with termbase.transaction():
                 seen_hashes: set[str] = set()
-                for number, (path, record, error) in enumerate(results, start=1):
+                for number, (path, record, counts, error) in enumerate(results, start=1):
                     if progress:
                         progress(number, len(files))
                     if error:
@@ -131,12 +135,14 @@ def build(
                         continue
                     seen_hashes.add(record["hash"])
                     termbase.add_document_record(record)
+                    new_counts.add(counts)
                 report.documents_added = len(seen_hashes)
                 if report.documents_seen == 0 and not known:
                     raise GlossaryError("no readable document in the given paths")
                 unchanged = not seen_hashes and termbase.get_meta("settings") == fingerprint
+                warm_up.join()
                 if not unchanged:
-                    entries = mine_store(termbase, settings, pool, jobs)
+                    entries = mine_store(termbase, settings, pool, jobs, new_counts, known)
                     outcome = termbase.upsert_mined_terms(entries)
                     report.added, report.updated, report.retired = (
                         outcome["added"], outcome["updated"], outcome["retired"])
@@ -152,13 +158,30 @@ def build(
         termbase.close()
 
 
-def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, jobs: int = 1) -> list[dict]:
-    """Select, locate and enrich terms from every document the termbase holds."""
+def _warm_up() -> None:
+    """Load the dictionaries the parent needs after the map step while it waits for workers."""
+    from .english import _cedict
+    from .pinyin import _pypinyin
+
+    mine.segment.background_frequencies()
+    _cedict()
+    _pypinyin()
+
+
+def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, jobs: int = 1,
+               new_counts: mine.DocumentCounts | None = None, known: set[str] | None = None) -> list[dict]:
+    """Select, locate and enrich terms from every document the termbase holds.
+
+    `new_counts` are the merged counts of the documents this build added (already in memory);
+    the counts of the documents stored before (`known`) are read from the termbase.
+    """
+    from .curate import apply_merges
     from .enrich import enrich
 
-    from .curate import apply_merges
-
-    counts = mine.merge_counts(termbase.stored_counts())
+    if new_counts is None:
+        counts = mine.merge_counts(termbase.stored_counts())
+    else:
+        counts = mine.merge_counts([new_counts, *termbase.stored_counts(only=known or set())])
     terms = mine.select_terms(counts, settings)
     terms = apply_merges(terms, dict(termbase.connection.execute("SELECT variant, canonical FROM merges")))
     rows = termbase.stored_document_blobs()

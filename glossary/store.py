@@ -288,11 +288,13 @@ class Termbase:
             "SELECT id, hash, path, name, title, date, publication, author, encoding, script, dropped_json,"
             " mojibake_json, added_at FROM documents ORDER BY name, id").fetchall()
 
-    def stored_counts(self) -> Iterator:
+    def stored_counts(self, only: set[str] | None = None) -> Iterator:
+        """The stored partial counts of every document, or of the documents with hashes in `only`."""
         from .mine import DocumentCounts
 
-        for row in self.connection.execute("SELECT counts FROM documents ORDER BY hash"):
-            yield DocumentCounts.from_json(unpack(row[0]))
+        for row in self.connection.execute("SELECT hash, counts FROM documents ORDER BY hash"):
+            if only is None or row[0] in only:
+                yield DocumentCounts.from_json(unpack(row[1]))
 
     def stored_document_blobs(self) -> list[tuple]:
         """(hash, path, encoding, script, packed sentences) of every document, in hash order."""
