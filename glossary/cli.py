@@ -28,6 +28,11 @@ def reports_errors(command):
             _fail(str(error))
         except KeyboardInterrupt:
             _fail("interrupted; nothing was changed", 130)
+        except BrokenPipeError:
+            # The reader (head, less) went away: stop quietly, as a piped command should.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(141)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as error:  # noqa: BLE001 - last line of defence for the user
@@ -247,6 +252,57 @@ def split(entry, variant, db, user):
     with Termbase(db, create=False) as termbase:
         split_terms(termbase, entry, variant, current_user(user))
     click.echo(f"split {variant} out of {entry}")
+
+
+@main.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print the matching entries as JSON.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1), help="Show at most this many entries.")
+@DB_OPTION
+@reports_errors
+def lookup(query, as_json, limit, db):
+    """Look a term up by characters (simplified or traditional), pinyin, initials or English.
+
+    Exits with status 1 and suggestions when nothing matches.
+    """
+    import json
+
+    from .lookup import lookup as find, suggestions
+
+    matches = find(query, db, limit)
+    if as_json:
+        click.echo(json.dumps([m.to_json() for m in matches], ensure_ascii=False, indent=1))
+    else:
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        for match in matches:
+            _print_match(match, colour)
+    if not matches:
+        nearby = suggestions(query, db)
+        click.echo(f"no entry matches {query!r}" + (f"; did you mean: {', '.join(nearby)}" if nearby else ""),
+                   err=True)
+        sys.exit(1)
+
+
+def _print_match(match, colour: bool) -> None:
+    def style(text, **kwargs):
+        return click.style(text, **kwargs) if colour else text
+
+    traditional = f"  {match.traditional}" if match.traditional and match.traditional != match.term else ""
+    click.echo(style(match.term, bold=True) + traditional + "  " + match.pinyin)
+    english = match.english or "(no English yet)"
+    click.echo(f"  {english}  [{match.english_source}]")
+    facts = [match.category, f"{match.frequency}× in {match.documents} document{'s' if match.documents != 1 else ''}",
+             f"status {match.status}", f"matched by {match.matched_by}"]
+    click.echo("  " + " · ".join(fact for fact in facts if fact))
+    if match.expansion:
+        click.echo("  = " + "、".join(match.expansion))
+    for context in match.contexts:
+        text, start = context["text"], context["term_start"]
+        end = start + len(match.term)
+        shown = text[:start] + style(text[start:end], fg="red", bold=True) + text[end:] \
+            if text[start:end] == match.term else text
+        click.echo(f"  ‣ {shown}  ({context['document']})")
+    click.echo("")
 
 
 def _shorten(text: str, width: int = 60) -> str:

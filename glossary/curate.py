@@ -50,6 +50,7 @@ def merge_terms(termbase: Termbase, canonical: str, variant: str, who: str) -> N
             human["notes"] = "; ".join(n for n in (keep["notes"], f"[from {fold['term']}] {fold['notes']}") if n)
         if human:
             termbase.set_human(keep["id"], human, who, f"merge {fold['term']} into {keep['term']}")
+        termbase.refresh_search([keep["id"]])
         connection.execute("DELETE FROM terms WHERE id = ?", (fold["id"],))
         connection.execute("INSERT INTO merges(variant, canonical, who, at) VALUES (?,?,?,?) "
                            "ON CONFLICT(variant) DO UPDATE SET canonical = excluded.canonical",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import GlossaryError
-from .store import Termbase, now
+from .store import Termbase, now, pinyin_key
 
 ZH_HEADERS = ("zh", "chinese", "中文", "汉语", "漢語", "source")
 EN_HEADERS = ("en", "english", "英文", "英语", "target")
@@ -338,7 +338,9 @@ def apply_outside(termbase: Termbase, plan: OutsidePlan, who: str) -> None:
                    action)
             if note != row["imported_note"]:
                 _audit(connection, term_id, simplified, "imported note", row["imported_note"], note, who, stamp, action)
+        termbase.refresh_search(term_id for term_id, _, _ in plan.merged)
         if not plan.added:
+            plan.applied = True
             return
         terms = [mine.Term(simplified, "imported", variants=[traditional] if traditional else [])
                  for _, simplified, traditional in plan.added]
@@ -360,7 +362,7 @@ def apply_outside(termbase: Termbase, plan: OutsidePlan, who: str) -> None:
                  json.dumps([traditional] if traditional else [], ensure_ascii=False),
                  "imported" if frequency else "imported (not in corpus)", frequency,
                  found.documents.get(simplified, 0), pinyin.display, pinyin.marks, pinyin.numbers, pinyin.plain,
-                 pinyin.initials, pinyin.plain.replace(" ", ""), entry.en, plan.source if entry.en else "",
+                 pinyin.initials, pinyin_key(pinyin.plain), entry.en, plan.source if entry.en else "",
                  _note(entry, plan.source), int(entry.zh_forbidden), int(frequency > 0), stamp, stamp))
             term_id = cursor.lastrowid
             for rank, context in enumerate(contexts):
@@ -369,6 +371,7 @@ def apply_outside(termbase: Termbase, plan: OutsidePlan, who: str) -> None:
                     " term_start, traditional) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (term_id, rank, context.document_hash, context.document, context.sentence, context.start,
                      context.end, context.text, context.term_start, context.traditional))
+            termbase.refresh_search([term_id])
             _audit(connection, term_id, simplified, "term", None, simplified, who, stamp, action)
             if entry.en:
                 _audit(connection, term_id, simplified, "english (imported)", "", entry.en, who, stamp, action)

@@ -122,7 +122,22 @@ MIGRATIONS: list[str] = [
         at TEXT NOT NULL
     );
     """,
+    # 4: search_english becomes the English a translator sees (approved, imported or automatic).
+    """
+    UPDATE terms SET search_english = lower(CASE WHEN english_human != '' THEN english_human
+        WHEN english_imported != '' THEN english_imported ELSE english_auto END);
+    """,
 ]
+
+
+def pinyin_key(text: str) -> str:
+    """The pinyin search key: liǎng gè / liang3 ge4 / Liang Ge → liangge (ü and v both as u)."""
+    import re
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    letters = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return re.sub(r"[^a-z]", "", letters.replace("v", "u"))
 
 
 def default_db_path() -> Path:
@@ -190,6 +205,10 @@ class TermRow:
     forbidden: bool
     contexts: list[dict]
     imported_note: str = ""
+
+
+EFFECTIVE_ENGLISH_SQL = ("CASE WHEN english_human != '' THEN english_human "
+                         "WHEN english_imported != '' THEN english_imported ELSE english_auto END")
 
 
 def effective_english(row: sqlite3.Row) -> tuple[str, str, str]:
@@ -303,7 +322,11 @@ class Termbase:
 
     # --- terms ---
 
-    def upsert_mined_terms(self, entries: list[dict]) -> dict[str, int]:
+    def upsert_mined_terms_without_retiring(self, entries: list[dict]) -> dict[str, int]:
+        """Add or update entries, leaving every other term as it is (bulk loads, benchmarks)."""
+        return self.upsert_mined_terms(entries, retire=False)
+
+    def upsert_mined_terms(self, entries: list[dict], retire: bool = True) -> dict[str, int]:
         """Write machine fields of mined terms; keep every human field. Returns counts by outcome."""
         stamp = now()
         existing = {row["term"]: row for row in self.connection.execute(
@@ -335,8 +358,9 @@ class Termbase:
                     (term_id, rank, context["document_hash"], context["document"], context["sentence"],
                      context["start"], context["end"], context["text"], context["term_start"],
                      context["traditional"]))
+        self.refresh_search()
         for term, row in existing.items():
-            if term in mined_terms:
+            if term in mined_terms or not retire:
                 continue
             touched = row["revision"] > 0 or row["status"] != "new" or row["english_imported"]
             if touched:
@@ -345,6 +369,14 @@ class Termbase:
                 self.connection.execute("DELETE FROM terms WHERE id = ?", (row["id"],))
                 outcome["retired"] += 1
         return outcome
+
+    def refresh_search(self, term_ids: Iterable[int] | None = None) -> None:
+        """Keep the lookup column in step with the English a translator sees (lower case)."""
+        if term_ids is None:
+            self.connection.execute(f"UPDATE terms SET search_english = lower({EFFECTIVE_ENGLISH_SQL})")
+            return
+        self.connection.executemany(f"UPDATE terms SET search_english = lower({EFFECTIVE_ENGLISH_SQL}) WHERE id = ?",
+                                    [(term_id,) for term_id in term_ids])
 
     def term_rows(self, include_rejected: bool = True) -> list[TermRow]:
         rows = self.connection.execute("SELECT * FROM terms ORDER BY (status = 'rejected'), score DESC,"
@@ -397,6 +429,7 @@ class Termbase:
             changed = True
         if changed:
             self.connection.execute("UPDATE terms SET revision = revision + 1 WHERE id = ?", (term_id,))
+            self.refresh_search([term_id])
         return changed
 
     def audit(self, term_id: int | None = None) -> list[sqlite3.Row]:
@@ -426,8 +459,8 @@ def _machine_values(entry: dict) -> dict:
         "english_auto_detail": entry["english_detail"],
         "english_alternatives_json": json.dumps(entry["english_alternatives"], ensure_ascii=False),
         "components_json": json.dumps(entry["components"], ensure_ascii=False),
-        "search_pinyin": entry["pinyin_plain"].replace(" ", ""),
-        "search_english": entry["english"].lower(),
+        "search_pinyin": pinyin_key(entry["pinyin_plain"]),
+
     }
 
 
