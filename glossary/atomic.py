@@ -19,6 +19,10 @@ def atomic_path(target: str | os.PathLike) -> Iterator[str]:
     os.close(handle)
     try:
         yield temporary
+        # mkstemp makes the file private; give it the permissions an ordinary new file gets.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):

@@ -190,3 +190,12 @@ def test_libreoffice_round_trip(built, tmp_path):
     assert len(rows) == original.max_row
     terms = {row[1] for row in rows[1:]}
     assert {"凝聚共识", "两个维护", "1+1+9+N"} <= terms
+
+
+def test_written_files_get_ordinary_permissions(built):
+    import stat
+
+    mode = stat.S_IMODE(built[1].stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask
