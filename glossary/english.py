@@ -92,6 +92,13 @@ class _Cedict:
 
 
 @lru_cache(maxsize=1)
+def _draft_glosses() -> dict[str, str]:
+    from .data import pair_table
+
+    return dict(pair_table("draft_glosses.tsv"))
+
+
+@lru_cache(maxsize=1)
 def _cedict() -> _Cedict:
     return _Cedict()
 
@@ -112,6 +119,8 @@ FUNCTION_WORDS = {"的": "", "之": "of", "和": "and", "与": "and", "及": "an
 def _gloss(word: str) -> str | None:
     if word in FUNCTION_WORDS:
         return FUNCTION_WORDS[word]
+    if len(word) == 1 and word in _draft_glosses():
+        return _draft_glosses()[word]
     definitions = _cedict().get_definitions(word)
     if not definitions:
         return None

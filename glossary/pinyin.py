@@ -75,10 +75,11 @@ def _words(term: str) -> list[tuple[str, bool]]:
     """Orthographic words of a term with a proper-name flag."""
     words: list[tuple[str, bool]] = []
     for word, pos in _word_splitter().tag(term):
-        proper = (pos in PROPER_POS or word.startswith(_PROPER_PREFIXES)) and not any(c in NUMERAL_CHARS for c in word)
+        proper = ((pos in PROPER_POS and _is_name(word, pos)) or word.startswith(_PROPER_PREFIXES)) \
+            and not any(c in NUMERAL_CHARS for c in word)
         # Numerals are written apart from measure words: liǎng gè, shíjiǔ jiè, sì zhōng.
         match = re.match(r"^([〇零一二两三四五六七八九十百千万亿]+)([个项支条种张届次位名大中])(.*)$", word)
-        if pos.startswith("nr") and 2 <= len(word) <= 3 and not any(c in NUMERAL_CHARS for c in word):
+        if proper and pos.startswith("nr") and 2 <= len(word) <= 3:
             words.append((word[0], True))  # surname and given name apart: Xí Jìnpíng
             words.append((word[1:], True))
             continue
@@ -108,6 +109,18 @@ def _words(term: str) -> list[tuple[str, bool]]:
 
 SEPARATE_CHARS = set("的之和与及")
 ADMINISTRATIVE_CHARS = set("省市县州区")
+
+
+def _is_name(word: str, pos: str) -> bool:
+    """jieba tags some common words as names (智慧, 权威); CC-CEDICT writes a proper noun's pinyin
+    with a capital and a common word's in lower case, so a word is a name when it has no
+    lower-case entry there."""
+    from .english import _cedict
+
+    entries = _cedict().lines.get(word)
+    if not entries:
+        return pos in ("nrfg", "nrt", "ns")  # full personal names and places jieba knows
+    return not any(entry[1:2].islower() for entry in entries)
 
 
 def _subwords(word: str) -> list[str]:
