@@ -222,6 +222,15 @@ def _import_outside(termbase, file, mapping, dry_run, who):
         click.echo(f"  {entry.where} new {simplified}: English {entry.en!r}{flag}")
 
 
+def _curate(action_name: str, entry: str, variant: str, db, user, done: str) -> None:
+    from . import curate
+    from .store import Termbase, current_user
+
+    with Termbase(db, create=False) as termbase:
+        getattr(curate, action_name)(termbase, entry, variant, current_user(user))
+    click.echo(done)
+
+
 @main.command()
 @click.argument("entry")
 @click.argument("variant")
@@ -230,12 +239,7 @@ def _import_outside(termbase, file, mapping, dry_run, who):
 @reports_errors
 def merge(entry, variant, db, user):
     """Merge entry VARIANT into ENTRY (a spelling the miner did not group); `split` undoes it."""
-    from .curate import merge_terms
-    from .store import Termbase, current_user
-
-    with Termbase(db, create=False) as termbase:
-        merge_terms(termbase, entry, variant, current_user(user))
-    click.echo(f"merged {variant} into {entry}")
+    _curate("merge_terms", entry, variant, db, user, f"merged {variant} into {entry}")
 
 
 @main.command()
@@ -246,12 +250,7 @@ def merge(entry, variant, db, user):
 @reports_errors
 def split(entry, variant, db, user):
     """Split VARIANT, merged by hand, out of ENTRY again, with the fields it had."""
-    from .curate import split_terms
-    from .store import Termbase, current_user
-
-    with Termbase(db, create=False) as termbase:
-        split_terms(termbase, entry, variant, current_user(user))
-    click.echo(f"split {variant} out of {entry}")
+    _curate("split_terms", entry, variant, db, user, f"split {variant} out of {entry}")
 
 
 @main.command()
