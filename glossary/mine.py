@@ -7,7 +7,7 @@ Mining is a map over documents plus a merge of partial counts:
 * `merge_counts` (reduce) adds partial counts together; it is associative, so documents can
   be counted in any order, in parallel, or incrementally from a termbase.
 * `select_terms` scores the merged candidates (see `score_candidates`) and keeps the terms.
-* `find_occurrences` (map again) finds every candidate in each document's sentences (one
+* `TermLocator.locate` (map again) finds every candidate in each document's sentences (one
   Aho-Corasick pass) for frequency, document counts, the characters left and right of it,
   traditional spellings, context examples and expansions.
 * `finish_terms` applies the boundary test and C-value to the located candidates and ranks them.
@@ -632,11 +632,6 @@ class TermLocator:
         for term in seen:
             found.documents[term] += 1
         return found
-
-
-def find_occurrences(document: CleanDocument, terms: list[Term]) -> Occurrences:
-    """Map step: frequency, neighbours, traditional forms, contexts and expansions in one document."""
-    return TermLocator(terms).locate(document)
 
 
 def _quality(context: Context) -> tuple:
