@@ -253,6 +253,39 @@ def split(entry, variant, db, user):
     _curate("split_terms", entry, variant, db, user, f"split {variant} out of {entry}")
 
 
+@main.command(name="history")
+@click.argument("term", required=False)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1), help="Show at most this many changes.")
+@DB_OPTION
+@reports_errors
+def history_command(term, limit, db):
+    """Show the audit, newest first: who changed what, when, from what (all terms, or TERM)."""
+    from .curate import history
+    from .store import Termbase
+
+    with Termbase(db, create=False) as termbase:
+        rows = history(termbase, term, limit)
+    for row in rows:
+        old, new = _shorten(row["old"] or "", 40), _shorten(row["new"] or "", 40)
+        click.echo(f"#{row['id']} {row['at']} {row['who']} [{row['action']}] {row['term']} {row['field']}: "
+                   f"{old!r} → {new!r}")
+
+
+@main.command(name="undo")
+@click.argument("audit_id", type=int)
+@DB_OPTION
+@USER_OPTION
+@reports_errors
+def undo_command(audit_id, db, user):
+    """Put back what one command changed: the batch of audit entry AUDIT_ID (see `history`)."""
+    from .curate import undo
+    from .store import Termbase, current_user
+
+    with Termbase(db, create=False) as termbase:
+        restored = undo(termbase, audit_id, current_user(user))
+    click.echo(f"restored {restored} field{'s' if restored != 1 else ''}")
+
+
 @main.command()
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="Print the matching entries as JSON.")

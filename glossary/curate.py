@@ -114,3 +114,38 @@ def apply_merges(terms: list, merges: dict[str, str]) -> list:
         if variant not in target.variants:
             target.variants.append(variant)
     return list(by_term.values())
+
+
+def history(termbase: Termbase, term: str | None = None, limit: int = 50) -> list:
+    """The audit, newest first: every change to a human field, merge, split and import."""
+    if term is None:
+        return termbase.connection.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+    return termbase.connection.execute("SELECT * FROM audit WHERE term = ? ORDER BY id DESC LIMIT ?",
+                                       (term, limit)).fetchall()
+
+
+def undo(termbase: Termbase, audit_id: int, who: str) -> int:
+    """Put back the English, status and notes one command changed (the batch of audit row
+    `audit_id`: same action, same moment). Returns how many fields were restored; the undo is
+    itself audited, so it can be undone in turn."""
+    from .store import HUMAN_FIELDS
+
+    row = termbase.connection.execute("SELECT * FROM audit WHERE id = ?", (audit_id,)).fetchone()
+    if row is None:
+        raise GlossaryError(f"no audit entry #{audit_id} (see `glossary history`)")
+    batch = termbase.connection.execute(
+        "SELECT * FROM audit WHERE action = ? AND at = ? AND who = ? ORDER BY id DESC",
+        (row["action"], row["at"], row["who"])).fetchall()
+    restorable = [r for r in batch if r["field"] in HUMAN_FIELDS and r["term_id"] is not None]
+    if not restorable:
+        raise GlossaryError(f"audit entry #{audit_id} ({row['action']}) changed no English, status or notes; "
+                            "merges are undone with `glossary split`")
+    restored = 0
+    with termbase.transaction():
+        for change in restorable:
+            if termbase.get_term(change["term_id"]) is None:
+                continue
+            if termbase.set_human(change["term_id"], {change["field"]: change["old"] or ""}, who,
+                                  f"undo #{audit_id} ({row['action']})"):
+                restored += 1
+    return restored

@@ -250,3 +250,24 @@ def test_import_api_dry_run_writes_nothing(tmp_path, corpus):
     with Termbase(db) as termbase:
         apply_import(termbase, plan_import(termbase, out), "api", "glossary.xlsx")
         assert termbase.find_term("凝聚共识")["notes"] == "n"
+
+
+def test_a_wrong_import_is_traced_and_undone(tmp_path, corpus):
+    db, out = tmp_path / "tb.sqlite3", tmp_path / "glossary.xlsx"
+    assert _invoke("build", corpus, "--db", db, "--out", out).exit_code == 0
+    _edit(out, {"凝聚共识": {"English": "good rendering", "Status": "approved"}})
+    assert _invoke("import", out, "--db", db, "--user", "a").exit_code == 0
+    assert _invoke("export", "--db", db, "--out", out).exit_code == 0
+    _edit(out, {"凝聚共识": {"English": "WRONG", "Notes": "oops"}, "界别群众": {"Status": "rejected"}})
+    assert _invoke("import", out, "--db", db, "--user", "b").exit_code == 0
+    result = _invoke("history", "凝聚共识", "--db", db)
+    assert result.exit_code == 0 and "'good rendering' → 'WRONG'" in result.output and " b [import" in result.output
+    wrong_id = int(result.output.split()[0].lstrip("#"))
+    result = _invoke("undo", wrong_id, "--db", db, "--user", "lead")
+    assert result.exit_code == 0 and "restored 3 fields" in result.output
+    with Termbase(db) as termbase:
+        rows = {row.term: row for row in termbase.term_rows()}
+        assert (rows["凝聚共识"].english, rows["凝聚共识"].notes) == ("good rendering", "")
+        assert rows["界别群众"].status == "new" and rows["凝聚共识"].status == "approved"
+        assert any(a["action"].startswith(f"undo #{wrong_id}") and a["who"] == "lead" for a in termbase.audit())
+    assert _invoke("undo", 999999, "--db", db).exit_code == 2
