@@ -184,6 +184,16 @@ class DocumentCounts:
         for name in ("unigrams", "ngrams", "slogans", "quoted_slogans", "meetings", "quoted"):
             getattr(self, name).update(getattr(other, name))
 
+    def subtract(self, other: "DocumentCounts") -> None:
+        """Take a part's counts away again (a document two parts both counted)."""
+        self.tokens -= other.tokens
+        self.documents -= other.documents
+        for name in ("unigrams", "ngrams", "slogans", "quoted_slogans", "meetings", "quoted"):
+            counter = getattr(self, name)
+            counter.subtract(getattr(other, name))
+            for key in [k for k, v in getattr(other, name).items() if counter[k] <= 0]:
+                del counter[key]
+
     def to_json(self) -> dict:
         return {
             "tokens": self.tokens,

@@ -69,6 +69,32 @@ def clean_and_count(path: str) -> tuple[str, dict | None, mine.DocumentCounts | 
     return path, record, counts, None
 
 
+_known_hashes: frozenset[str] = frozenset()
+
+
+def prepare_worker(known_terms: list[str], known_hashes: frozenset[str]) -> None:
+    """Each process of a build: the build's segmenter, and the documents the termbase has."""
+    global _known_hashes
+    mine.prepare_segmenter(known_terms)
+    _known_hashes = known_hashes
+
+
+def clean_and_count_batch(paths: list[str]) -> tuple[list[tuple[str, dict | None, str | None]], mine.DocumentCounts]:
+    """Map step 1 for a batch of files: their records, and the merged counts of the batch's
+    documents (each distinct document once, those the termbase already holds left out), so that
+    merging is spread over the workers instead of queuing in the parent."""
+    results = []
+    merged = mine.DocumentCounts()
+    hashes: set[str] = set()
+    for path in paths:
+        path, record, counts, error = clean_and_count(path)
+        if record is not None and record["hash"] not in _known_hashes and record["hash"] not in hashes:
+            hashes.add(record["hash"])
+            merged.add(counts)
+        results.append((path, record, error))
+    return results, merged
+
+
 def document_from_blob(row: tuple) -> CleanDocument:
     document_hash, path, encoding, script, blob = row
     sentences = [Sentence(*item) for item in unpack(blob)]
@@ -108,34 +134,46 @@ def build(
         jobs = default_jobs() if len(files) >= SMALL_CORPUS else 1
     termbase = Termbase(db_path)
     known_terms = [row[0] for row in termbase.connection.execute("SELECT term FROM terms ORDER BY term")]
-    mine.prepare_segmenter(known_terms)
-    pool_context = (ProcessPoolExecutor(max_workers=jobs, initializer=mine.prepare_segmenter, initargs=(known_terms,))
+    known = frozenset(termbase.document_hashes())
+    prepare_worker(known_terms, known)
+    pool_context = (ProcessPoolExecutor(max_workers=jobs, initializer=prepare_worker, initargs=(known_terms, known))
                     if jobs > 1 else nullcontext())
     try:
         with pool_context as pool:
-            known = termbase.document_hashes()
             fingerprint = settings_fingerprint(settings)
-            chunk = max(1, len(files) // (jobs * 16))
-            results = pool.map(clean_and_count, files, chunksize=chunk) if pool else map(clean_and_count, files)
+            size = max(1, len(files) // (jobs * 16))
+            batches = [files[i:i + size] for i in range(0, len(files), size)]
+            results = (pool.map(clean_and_count_batch, batches) if pool
+                       else map(clean_and_count_batch, batches))
             warm_up = threading.Thread(target=_warm_up, daemon=True)
             warm_up.start()  # the parent mostly waits for the workers meanwhile
             new_counts = mine.DocumentCounts()
             with termbase.transaction():
                 seen_hashes: set[str] = set()
-                for number, (path, record, counts, error) in enumerate(results, start=1):
-                    if progress:
-                        progress(number, len(files))
-                    if error:
-                        warn(f"skipped {path}: {error}")
-                        report.skipped.append(path)
-                        continue
-                    report.documents_seen += 1
-                    if record["hash"] in known or record["hash"] in seen_hashes:
-                        report.duplicates += 1
-                        continue
-                    seen_hashes.add(record["hash"])
-                    termbase.add_document_record(record)
-                    new_counts.add(counts)
+                number = 0
+                for batch, batch_counts in results:
+                    new_counts.add(batch_counts)
+                    for path, record, error in batch:
+                        number += 1
+                        if progress:
+                            progress(number, len(files))
+                        if error:
+                            warn(f"skipped {path}: {error}")
+                            report.skipped.append(path)
+                            continue
+                        report.documents_seen += 1
+                        if record["hash"] in known:
+                            report.duplicates += 1
+                            continue
+                        if record["hash"] in seen_hashes:
+                            report.duplicates += 1
+                            if not _first_in_its_batch(record, batch):
+                                continue
+                            # Its batch counted it, not knowing another batch had it first.
+                            new_counts.subtract(mine.DocumentCounts.from_json(unpack(record["counts"])))
+                            continue
+                        seen_hashes.add(record["hash"])
+                        termbase.add_document_record(record)
                 report.documents_added = len(seen_hashes)
                 if report.documents_seen == 0 and not known:
                     raise GlossaryError("no readable document in the given paths")
@@ -156,6 +194,13 @@ def build(
         return report
     finally:
         termbase.close()
+
+
+def _first_in_its_batch(record: dict, batch: list) -> bool:
+    for _, other, _ in batch:
+        if other is not None and other["hash"] == record["hash"]:
+            return other is record
+    return False
 
 
 def _warm_up() -> None:

@@ -26,3 +26,22 @@ def test_jobs_two_equals_jobs_one_on_the_seeds(tmp_path, seed_paths):
         results[jobs] = _entries(db, tmp_path, f"jobs{jobs}")
     assert len(results[1]) > 100
     assert results[1] == results[2]
+
+
+def test_a_duplicate_document_in_another_batch_is_counted_once(tmp_path, seed_paths):
+    alone, twice = tmp_path / "alone", tmp_path / "twice"
+    alone.mkdir()
+    twice.mkdir()
+    for path in seed_paths[:2]:
+        (alone / path.name).write_bytes(path.read_bytes())
+        (twice / path.name).write_bytes(path.read_bytes())
+    (twice / "zz-copy.txt").write_bytes(seed_paths[0].read_text(encoding="utf-8").encode("gb18030"))
+    results = {}
+    for folder in (alone, twice):
+        db = tmp_path / f"{folder.name}.sqlite3"
+        result = CliRunner().invoke(main, ["build", str(folder), "--db", str(db), "--out",
+                                           str(tmp_path / f"{folder.name}.xlsx"), "--jobs", "2"])
+        assert result.exit_code == 0, result.output
+        results[folder.name] = [{k: v for k, v in e.items() if k != "id"}
+                                for e in _entries(db, tmp_path, folder.name)]
+    assert results["alone"] == results["twice"]
