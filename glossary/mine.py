@@ -548,7 +548,8 @@ def _automaton(patterns: list[str]):
 class TermLocator:
     """Finds a fixed list of terms in documents: one Aho-Corasick automaton for all of them."""
 
-    def __init__(self, terms: list[Term], per_document: int = 3, counts_only: bool = False):
+    def __init__(self, terms: list[Term], per_document: int = 3, counts_only: bool = False,
+                 neighbours: bool = True):
         self.counts_only = counts_only
         self.surfaces: dict[str, str] = {}
         for term in terms:
@@ -557,7 +558,8 @@ class TermLocator:
                 self.surfaces.setdefault(variant, term.term)
         self.patterns = list(self.surfaces)
         self.automaton = _automaton(self.patterns) if self.patterns else None
-        self.statistical = {t.term for t in terms if t.statistical and t.words > 1}
+        # Neighbours feed the boundary test; a pass after screening does not need them.
+        self.statistical = {t.term for t in terms if t.statistical and t.words > 1} if neighbours else set()
         self.slogans = [(t.term, slogan_shape(t.term)) for t in terms if t.category == CATEGORY_SLOGAN]
         self.slogans = [(term, shape) for term, shape in self.slogans if shape]
         self.per_document = per_document
@@ -850,8 +852,9 @@ def mine_documents(documents: list[CleanDocument], settings: MiningSettings = Mi
     return finish_terms(terms, occurrences, settings)
 
 
-def locate_all(documents: Iterable[CleanDocument], terms: list[Term], counts_only: bool = False) -> Occurrences:
-    locator = TermLocator(terms, counts_only=counts_only)
+def locate_all(documents: Iterable[CleanDocument], terms: list[Term], counts_only: bool = False,
+               neighbours: bool = True) -> Occurrences:
+    locator = TermLocator(terms, counts_only=counts_only, neighbours=neighbours)
     found = Occurrences()
     for document in documents:
         locator.locate(document, found)

@@ -105,7 +105,8 @@ def document_from_blob(row: tuple) -> CleanDocument:
 def locate_batch(args: tuple[list[tuple], list[mine.Term], bool]) -> mine.Occurrences:
     """Map step 2, for a batch of stored documents (counts only when screening)."""
     rows, terms, counts_only = args
-    return mine.locate_all((document_from_blob(row) for row in rows), terms, counts_only)
+    # The counting pass screens (it needs neighbours); the full pass after it does not.
+    return mine.locate_all((document_from_blob(row) for row in rows), terms, counts_only, neighbours=counts_only)
 
 
 def settings_fingerprint(settings: mine.MiningSettings) -> str:
@@ -235,7 +236,8 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
         if pool is not None and len(rows) > 1:
             batches = [(rows[i::jobs * 4], located_terms, counts_only) for i in range(jobs * 4)]
             return mine.merge_occurrences(pool.map(locate_batch, batches))
-        return mine.locate_all((document_from_blob(row) for row in rows), located_terms, counts_only)
+        return mine.locate_all((document_from_blob(row) for row in rows), located_terms, counts_only,
+                               neighbours=counts_only)
 
     # Two passes: counting screens the candidates cheaply; contexts are looked for only for
     # the terms that pass (most candidates do not).
