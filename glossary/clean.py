@@ -211,13 +211,20 @@ def join_wrapped_lines(lines: list[str], min_wrapped_length: int = 80) -> list[s
     return joined
 
 
+@lru_cache(maxsize=None)
+def _vocabulary_re(name: str) -> re.Pattern:
+    # Longest first, so that overlapping words are each found where the list has both.
+    words = sorted(word_list(name), key=len, reverse=True)
+    return re.compile("(?=(" + "|".join(re.escape(w) for w in words) + "))")
+
+
 def spam_hits(line: str) -> int:
-    lowered = line.lower()
-    return sum(1 for word in word_list("spam_words.txt") if word in lowered)
+    """How many distinct words of the spam vocabulary the line carries."""
+    return len(set(_vocabulary_re("spam_words.txt").findall(line.lower())))
 
 
 def furniture_hits(line: str) -> int:
-    return sum(1 for word in word_list("furniture_words.txt") if word in line)
+    return len(set(_vocabulary_re("furniture_words.txt").findall(line)))
 
 
 def _sentence_punct(line: str) -> int:

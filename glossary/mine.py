@@ -119,9 +119,8 @@ def slogan_shape(text: str) -> tuple[int | None, str] | None:
     if _CHAIN_RE.match(text):
         return None, ""
     if _DOUBLE_RE.match(text):
-        background, _ = segment.background_frequencies()
         rest = text[1:]
-        if text not in background and (len(rest) == 1 or rest in background):
+        if not segment.in_general_dictionary(text) and (len(rest) == 1 or segment.in_general_dictionary(rest)):
             return 2, rest
     return None
 

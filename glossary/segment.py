@@ -60,6 +60,16 @@ def tag(text: str) -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def _plain() -> Segmenter:
+    return Segmenter()
+
+
+def in_general_dictionary(word: str) -> bool:
+    """Whether jieba's own dictionary has the word (without reading its 5 MB frequency list)."""
+    return _plain().engine.has_word(word)
+
+
+@lru_cache(maxsize=1)
 def _background() -> tuple[dict[str, int], dict[str, str], int]:
     import jieba
 
