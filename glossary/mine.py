@@ -268,17 +268,15 @@ def _count_stream(stream: list[str], counts: DocumentCounts) -> None:
     counts.unigrams.update(stream)
     counts.tokens += len(stream) - counts.unigrams.pop(BOUNDARY, 0)
     ngrams = counts.ngrams
-    for token, count in counts.unigrams.items():
-        if token not in edge:
-            ngrams[token] += count
+    dict.update(ngrams, {token: count for token, count in counts.unigrams.items() if token not in edge})
     for n in range(2, MAX_TOKENS + 1):
         raw = Counter(zip(*(stream[i:] for i in range(n))))
-        for key, count in raw.items():
-            if key[0] in edge or key[-1] in edge or (n > 2 and BOUNDARY in key):
-                continue
-            joined = " ".join(key)
-            if len(joined) - n + 1 <= MAX_TERM_CHARS:
-                ngrams[joined] += count
+        limit = MAX_TERM_CHARS + n - 1  # characters of the tokens plus the spaces between them
+        # n-grams of different lengths never share a key, so plain dict.update adds them.
+        dict.update(ngrams, {
+            joined: count for key, count in raw.items()
+            if key[0] not in edge and key[-1] not in edge and (n == 2 or BOUNDARY not in key)
+            and len(joined := " ".join(key)) <= limit})
 
 
 def merge_counts(parts: Iterable[DocumentCounts]) -> DocumentCounts:
