@@ -29,6 +29,7 @@ sentences free of mojibake.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter, defaultdict
@@ -231,11 +232,17 @@ _SLOGAN_HINT_RE = re.compile(r"[二两三四五六七八九十百千双+＋“�
 
 def count_document(document: CleanDocument) -> DocumentCounts:
     """Map step: the candidate counts of one document."""
+    stream, counts = tokenize_document(document)
+    counts.add(count_tokens(stream))
+    return counts
+
+
+def tokenize_document(document: CleanDocument) -> tuple[list[str], DocumentCounts]:
+    """The document's tokens (BOUNDARY after each run of Chinese characters) and its counts of
+    numbered slogans, meetings and quoted strings. The termbase keeps the tokens rather than
+    the n-gram counts: they are several times smaller and `count_tokens` recounts them exactly."""
     counts = DocumentCounts(documents=1)
     cut = segment.cut
-    # All tokens of the document in one list, BOUNDARY between chunks, so that n-grams are
-    # counted by C-level zip/Counter passes; n-grams that cross a boundary or start or end
-    # with an edge word are dropped once per distinct n-gram afterwards.
     stream: list[str] = []
     for sentence in minable_sentences(document):
         text = sentence.text
@@ -253,8 +260,7 @@ def count_document(document: CleanDocument) -> DocumentCounts:
             if chunk:
                 stream.extend(cut(chunk) if len(chunk) > 1 else (chunk,))
                 stream.append(BOUNDARY)
-    _count_stream(stream, counts)
-    return counts
+    return stream, counts
 
 
 @lru_cache(maxsize=1)
@@ -262,11 +268,14 @@ def _edge_set() -> frozenset[str]:
     return frozenset(word_list("edge_words.txt")) | {BOUNDARY}
 
 
-def _count_stream(stream: list[str], counts: DocumentCounts) -> None:
-    """Count tokens and the 1..MAX_TOKENS-grams that neither start nor end with an edge word."""
+def count_tokens(stream: list[str]) -> DocumentCounts:
+    """Tokens and the 1..MAX_TOKENS-grams that neither start nor end with an edge word nor
+    cross a BOUNDARY, counted by C-level zip/Counter passes over the whole stream; n-grams
+    are filtered once per distinct n-gram afterwards."""
     edge = _edge_set()
+    counts = DocumentCounts()
     counts.unigrams.update(stream)
-    counts.tokens += len(stream) - counts.unigrams.pop(BOUNDARY, 0)
+    counts.tokens = len(stream) - counts.unigrams.pop(BOUNDARY, 0)
     ngrams = counts.ngrams
     dict.update(ngrams, {token: count for token, count in counts.unigrams.items() if token not in edge})
     for n in range(2, MAX_TOKENS + 1):
@@ -277,6 +286,7 @@ def _count_stream(stream: list[str], counts: DocumentCounts) -> None:
             joined: count for key, count in raw.items()
             if key[0] not in edge and key[-1] not in edge and (n == 2 or BOUNDARY not in key)
             and len(joined := " ".join(key)) <= limit})
+    return counts
 
 
 def merge_counts(parts: Iterable[DocumentCounts]) -> DocumentCounts:
@@ -534,6 +544,8 @@ class Occurrences:
     expansions: dict[str, tuple[list[str], str]] = field(default_factory=dict)
     left: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     right: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    # Working state of TermLocator: per term, the best example ranks of the leading documents.
+    leading_documents: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list), repr=False)
 
 
 def _automaton(patterns: list[str]):
@@ -546,7 +558,7 @@ class TermLocator:
     """Finds a fixed list of terms in documents: one Aho-Corasick automaton for all of them."""
 
     def __init__(self, terms: list[Term], per_document: int = 3, counts_only: bool = False,
-                 neighbours: bool = True):
+                 neighbours: bool = True, documents_kept: int = 3):
         self.counts_only = counts_only
         self.surfaces: dict[str, str] = {}
         for term in terms:
@@ -560,6 +572,7 @@ class TermLocator:
         self.slogans = [(t.term, slogan_shape(t.term)) for t in terms if t.category == CATEGORY_SLOGAN]
         self.slogans = [(term, shape) for term, shape in self.slogans if shape]
         self.per_document = per_document
+        self.documents_kept = documents_kept
 
     def locate(self, document: CleanDocument, found: Occurrences | None = None) -> Occurrences:
         """Add what one document says about the terms to `found` (a new Occurrences if None)."""
@@ -569,11 +582,13 @@ class TermLocator:
         if self.counts_only:
             return self._count(document, found)
         surfaces, patterns, statistical = self.surfaces, self.patterns, self.statistical
+        per_document = self.per_document
         name = document.name
         document_hash = document.content_hash
         places: dict[str, list[tuple]] = defaultdict(list)
         # Sentences come in order, so once a term has enough places in complete sentences of a
         # readable length, no later sentence of this document can rank above them.
+        ideal_places: Counter = Counter()
         settled: set[str] = set()
         frequency, left, right, traditional = found.frequency, found.left, found.right, found.traditional
         for sentence in minable_sentences(document):
@@ -593,20 +608,29 @@ class TermLocator:
                 if original:
                     traditional[term][original[start:end]] += 1
                 if term not in settled:
-                    term_places = places[term]
-                    term_places.append((rank + (start,), sentence, start))
-                    if ideal and sum(1 for place in term_places if place[0][1] == 0 and not place[0][0]) \
-                            >= self.per_document:
-                        settled.add(term)
+                    places[term].append((rank + (start,), sentence, start))
+                    if ideal:
+                        ideal_places[term] += 1
+                        if ideal_places[term] >= per_document:
+                            settled.add(term)
+        leaders = found.leading_documents
         for term, found_places in places.items():
             found.documents[term] += 1
+            # Only the documents whose best example ranks among the best `documents_kept` can
+            # ever give an example (prune_contexts); the others need no Context made at all.
+            best = min(place[0] for place in found_places)
+            leading = leaders[term]
+            if len(leading) >= self.documents_kept and best >= leading[-1]:
+                continue
+            bisect.insort(leading, best)
+            del leading[self.documents_kept:]
             found_places.sort(key=lambda place: place[0])
             kept = found.contexts[term]
             kept.extend(
                 Context(document=name, document_hash=document_hash, sentence=sentence.index, start=sentence.start,
                         end=sentence.end, text=sentence.text, term_start=start, traditional=sentence.traditional,
                         quality=rank)
-                for rank, sentence, start in found_places[: self.per_document])
+                for rank, sentence, start in found_places[:per_document])
             if len(kept) > 30:  # pruning early or late gives the same final choice
                 found.contexts[term] = prune_contexts(kept)
         for sentence in minable_sentences(document):
@@ -858,10 +882,13 @@ def locate_all(documents: Iterable[CleanDocument], terms: list[Term], counts_onl
     return found
 
 
-def prepare_segmenter(known_terms: Iterable[str] = ()) -> None:
-    """Segment with jieba's dictionary plus the domain words (reference terms, pinyin phrases)
-    and the terms a termbase already holds, so that slogans and mined terms stay whole."""
+def prepare_segmenter() -> str:
+    """Segment with jieba's dictionary plus the domain words (reference terms, pinyin phrases),
+    so that slogans stay whole; returns the dictionary's fingerprint. The words ship with the
+    tool and never come from a termbase: a document is cut the same way whenever it is added,
+    so adding documents one build at a time mines what one build of them all would."""
     from .english import reference_terms
     from .pinyin import domain_phrases
 
-    segment.use_words([*reference_terms(), *domain_phrases(), *known_terms])
+    segment.use_words([*reference_terms(), *domain_phrases()])
+    return segment.fingerprint()

@@ -25,7 +25,7 @@ from . import mine
 from .clean import CleanDocument, Sentence, clean_document
 from .errors import GlossaryError
 from .read import find_documents, read_document
-from .store import Termbase, pack, unpack
+from .store import Termbase, document_counts, pack, pack_tokens, unpack
 
 SMALL_CORPUS = 8  # files; below this a process pool costs more than it saves
 
@@ -55,7 +55,9 @@ def clean_and_count(path: str) -> tuple[str, dict | None, mine.DocumentCounts | 
     except (ValueError, OSError) as error:
         return path, None, None, str(error)
     document = clean_document(raw)
-    counts = mine.count_document(document)
+    tokens, counts = mine.tokenize_document(document)
+    packed_counts = pack(counts.to_json())
+    counts.add(mine.count_tokens(tokens))
     sentences = [[s.index, s.paragraph, s.start, s.end, s.text, s.traditional, s.mojibake]
                  for s in document.sentences]
     record = {
@@ -64,7 +66,7 @@ def clean_and_count(path: str) -> tuple[str, dict | None, mine.DocumentCounts | 
         "encoding": document.encoding, "script": document.script,
         "dropped_json": json.dumps(document.dropped, ensure_ascii=False),
         "mojibake_json": json.dumps(document.mojibake, ensure_ascii=False),
-        "sentences": pack(sentences), "counts": pack(counts.to_json()),
+        "sentences": pack(sentences), "counts": packed_counts, "tokens": pack_tokens(tokens),
     }
     return path, record, counts, None
 
@@ -72,11 +74,11 @@ def clean_and_count(path: str) -> tuple[str, dict | None, mine.DocumentCounts | 
 _known_hashes: frozenset[str] = frozenset()
 
 
-def prepare_worker(known_terms: list[str], known_hashes: frozenset[str]) -> None:
-    """Each process of a build: the build's segmenter, and the documents the termbase has."""
+def prepare_worker(known_hashes: frozenset[str]) -> str:
+    """Each process of a build: the segmenter, and the documents the termbase has."""
     global _known_hashes
-    mine.prepare_segmenter(known_terms)
     _known_hashes = known_hashes
+    return mine.prepare_segmenter()
 
 
 def clean_and_count_batch(paths: list[str]) -> tuple[list[tuple[str, dict | None, str | None]], mine.DocumentCounts]:
@@ -134,10 +136,9 @@ def build(
     if not jobs:
         jobs = default_jobs() if len(files) >= SMALL_CORPUS else 1
     termbase = Termbase(db_path)
-    known_terms = [row[0] for row in termbase.connection.execute("SELECT term FROM terms ORDER BY term")]
     known = frozenset(termbase.document_hashes())
-    prepare_worker(known_terms, known)
-    pool_context = (ProcessPoolExecutor(max_workers=jobs, initializer=prepare_worker, initargs=(known_terms, known))
+    dictionary = prepare_worker(known)
+    pool_context = (ProcessPoolExecutor(max_workers=jobs, initializer=prepare_worker, initargs=(known,))
                     if jobs > 1 else nullcontext())
     try:
         with pool_context as pool:
@@ -150,6 +151,11 @@ def build(
             warm_up.start()  # the parent mostly waits for the workers meanwhile
             new_counts = mine.DocumentCounts()
             with termbase.transaction():
+                # The tool's words changed since the stored documents were cut (an upgrade):
+                # cut them again, or their counts would not add up with the new ones.
+                retokenized = bool(known) and termbase.get_meta("segmenter") != dictionary
+                if retokenized:
+                    retokenize_stored(termbase)
                 seen_hashes: set[str] = set()
                 number = 0
                 for batch, batch_counts in results:
@@ -171,14 +177,14 @@ def build(
                             if not _first_in_its_batch(record, batch):
                                 continue
                             # Its batch counted it, not knowing another batch had it first.
-                            new_counts.subtract(mine.DocumentCounts.from_json(unpack(record["counts"])))
+                            new_counts.subtract(document_counts(record["counts"], record["tokens"]))
                             continue
                         seen_hashes.add(record["hash"])
                         termbase.add_document_record(record)
                 report.documents_added = len(seen_hashes)
                 if report.documents_seen == 0 and not known:
                     raise GlossaryError("no readable document in the given paths")
-                unchanged = not seen_hashes and termbase.get_meta("settings") == fingerprint
+                unchanged = not seen_hashes and not retokenized and termbase.get_meta("settings") == fingerprint
                 warm_up.join()
                 if not unchanged:
                     entries = mine_store(termbase, settings, pool, jobs, new_counts, known)
@@ -186,6 +192,7 @@ def build(
                     report.added, report.updated, report.retired = (
                         outcome["added"], outcome["updated"], outcome["retired"])
                     termbase.set_meta("settings", fingerprint)
+                    termbase.set_meta("segmenter", dictionary)
                     termbase.set_meta("corpus_fingerprint", corpus_fingerprint(termbase.document_hashes()))
                 report.unchanged = unchanged
                 report.terms = termbase.connection.execute("SELECT count(*) FROM terms").fetchone()[0]
@@ -195,6 +202,13 @@ def build(
         return report
     finally:
         termbase.close()
+
+
+def retokenize_stored(termbase: Termbase) -> None:
+    """Cut every stored document again from its stored sentences, with this build's dictionary."""
+    for row in termbase.stored_document_blobs():
+        tokens, counts = mine.tokenize_document(document_from_blob(row))
+        termbase.set_document_counts(row[0], pack(counts.to_json()), pack_tokens(tokens))
 
 
 def _first_in_its_batch(record: dict, batch: list) -> bool:

@@ -43,6 +43,15 @@ def use_words(words: Iterable[str]) -> Segmenter:
     return _current
 
 
+def fingerprint() -> str:
+    """Names the current dictionary: tokens stored under another one must be counted again."""
+    import hashlib
+    from importlib.metadata import version
+
+    words = "\n".join(sorted(current().words))
+    return hashlib.sha256(f"rjieba {version('rjieba')}\n{words}".encode()).hexdigest()[:16]
+
+
 def current() -> Segmenter:
     return _current if _current is not None else use_words(())
 

@@ -127,6 +127,11 @@ MIGRATIONS: list[str] = [
     UPDATE terms SET search_english = lower(CASE WHEN english_human != '' THEN english_human
         WHEN english_imported != '' THEN english_imported ELSE english_auto END);
     """,
+    # 5: a document's token stream; its n-gram counts are recounted from it instead of stored
+    # (documents stored before keep their full counts and no tokens).
+    """
+    ALTER TABLE documents ADD COLUMN tokens BLOB;
+    """,
 ]
 
 
@@ -171,6 +176,26 @@ def pack(value) -> bytes:
 
 def unpack(blob: bytes):
     return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
+def pack_tokens(tokens: list[str]) -> bytes:
+    """A token stream (no token holds a space) as compressed text."""
+    return zlib.compress(" ".join(tokens).encode("utf-8"), 1)
+
+
+def unpack_tokens(blob: bytes) -> list[str]:
+    text = zlib.decompress(blob).decode("utf-8")
+    return text.split(" ") if text else []
+
+
+def document_counts(counts_blob: bytes, tokens_blob: bytes | None):
+    """A stored document's partial counts: those stored, plus the n-grams of its tokens."""
+    from .mine import DocumentCounts, count_tokens
+
+    counts = DocumentCounts.from_json(unpack(counts_blob))
+    if tokens_blob is not None:
+        counts.add(count_tokens(unpack_tokens(tokens_blob)))
+    return counts
 
 
 @dataclass
@@ -293,14 +318,18 @@ class Termbase:
         return {row[0] for row in self.connection.execute("SELECT hash FROM documents")}
 
     def add_document_record(self, record: dict) -> None:
-        """Store one cleaned document's sentences and partial counts (the map output), packed."""
+        """Store one cleaned document's sentences, tokens and partial counts (the map output), packed."""
         self.connection.execute(
             "INSERT INTO documents(hash, path, name, title, date, publication, author, encoding, script,"
-            " dropped_json, mojibake_json, sentences, counts, added_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " dropped_json, mojibake_json, sentences, counts, tokens, added_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (record["hash"], record["path"], record["name"], record["title"], record["date"], record["publication"],
              record["author"], record["encoding"], record["script"], record["dropped_json"],
-             record["mojibake_json"], record["sentences"], record["counts"], now()))
+             record["mojibake_json"], record["sentences"], record["counts"], record["tokens"], now()))
+
+    def set_document_counts(self, document_hash: str, counts: bytes, tokens: bytes) -> None:
+        self.connection.execute("UPDATE documents SET counts = ?, tokens = ? WHERE hash = ?",
+                                (counts, tokens, document_hash))
 
     def documents(self) -> list[sqlite3.Row]:
         return self.connection.execute(
@@ -309,11 +338,10 @@ class Termbase:
 
     def stored_counts(self, only: set[str] | None = None) -> Iterator:
         """The stored partial counts of every document, or of the documents with hashes in `only`."""
-        from .mine import DocumentCounts
-
-        for row in self.connection.execute("SELECT hash, counts FROM documents ORDER BY hash"):
-            if only is None or row[0] in only:
-                yield DocumentCounts.from_json(unpack(row[1]))
+        for document_hash, counts, tokens in self.connection.execute(
+                "SELECT hash, counts, tokens FROM documents ORDER BY hash"):
+            if only is None or document_hash in only:
+                yield document_counts(counts, tokens)
 
     def stored_document_blobs(self) -> list[tuple]:
         """(hash, path, encoding, script, packed sentences) of every document, in hash order."""

@@ -14,7 +14,7 @@ from glossary.cli import main
 from glossary.errors import GlossaryError
 from glossary.importer import apply_import, plan_import
 from glossary.pipeline import build
-from glossary.store import MIGRATIONS, Termbase, resolve_db_path
+from glossary.store import MIGRATIONS, Termbase, pack, pack_tokens, resolve_db_path, unpack_tokens
 from glossary.workbook import write_workbook
 
 
@@ -271,3 +271,51 @@ def test_a_wrong_import_is_traced_and_undone(tmp_path, corpus):
         assert rows["界别群众"].status == "new" and rows["凝聚共识"].status == "approved"
         assert any(a["action"].startswith(f"undo #{wrong_id}") and a["who"] == "lead" for a in termbase.audit())
     assert _invoke("undo", 999999, "--db", db).exit_code == 2
+
+
+def test_incremental_build_mines_as_a_fresh_build(tmp_path, corpus, seed_paths):
+    incremental, fresh = tmp_path / "incremental.sqlite3", tmp_path / "fresh.sqlite3"
+    build([corpus], db_path=incremental)
+    shutil.copy(seed_paths[4], corpus / seed_paths[4].name)
+    report = build([corpus], db_path=incremental)
+    assert report.documents_added == 1
+    build([corpus], db_path=fresh)
+    query = "SELECT term, category, frequency, documents, score FROM terms WHERE in_corpus = 1 ORDER BY term"
+    with Termbase(incremental) as grown, Termbase(fresh) as rebuilt:
+        rows = grown.connection.execute(query).fetchall()
+        assert len(rows) > 200 and rows == rebuilt.connection.execute(query).fetchall()
+
+
+def test_documents_stored_with_full_counts_before_migration_5_still_count(tmp_path, corpus):
+    db = tmp_path / "tb.sqlite3"
+    build([corpus], db_path=db)
+    with Termbase(db) as termbase:
+        recounted = [counts.to_json() for counts in termbase.stored_counts()]
+        assert all(counts["ngrams"] for counts in recounted)
+        hashes = [row[0] for row in termbase.connection.execute("SELECT hash FROM documents ORDER BY hash")]
+        with termbase.transaction():
+            for document_hash, counts in zip(hashes, recounted):
+                termbase.connection.execute("UPDATE documents SET counts = ?, tokens = NULL WHERE hash = ?",
+                                            (pack(counts), document_hash))
+        assert [counts.to_json() for counts in termbase.stored_counts()] == recounted
+
+
+def test_documents_cut_with_another_dictionary_are_cut_again(tmp_path, corpus):
+    db = tmp_path / "tb.sqlite3"
+    build([corpus], db_path=db)
+    query = "SELECT term, frequency, documents, score FROM terms WHERE in_corpus = 1 ORDER BY term"
+    with Termbase(db) as termbase:
+        terms = termbase.connection.execute(query).fetchall()
+        tokens = dict(termbase.connection.execute("SELECT hash, tokens FROM documents"))
+        with termbase.transaction():
+            # As if an older release had cut every document into single characters.
+            for document_hash, blob in tokens.items():
+                characters = [c for token in unpack_tokens(blob) for c in token]
+                termbase.connection.execute("UPDATE documents SET tokens = ? WHERE hash = ?",
+                                            (pack_tokens(characters), document_hash))
+            termbase.set_meta("segmenter", "an older dictionary")
+    report = build([corpus], db_path=db)
+    assert not report.unchanged
+    with Termbase(db) as termbase:
+        assert dict(termbase.connection.execute("SELECT hash, tokens FROM documents")) == tokens
+        assert termbase.connection.execute(query).fetchall() == terms
