@@ -30,6 +30,7 @@ sentences free of mojibake.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -542,8 +543,9 @@ class Occurrences:
     traditional: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     contexts: dict[str, list[Context]] = field(default_factory=lambda: defaultdict(list))
     expansions: dict[str, tuple[list[str], str]] = field(default_factory=dict)
-    left: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-    right: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    # (term, character) → how often the character stands just left (right) of the term.
+    left: Counter = field(default_factory=Counter)
+    right: Counter = field(default_factory=Counter)
     # Working state of TermLocator: per term, the best example ranks of the leading documents.
     leading_documents: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list), repr=False)
 
@@ -555,22 +557,39 @@ def _automaton(patterns: list[str]):
 
 
 class TermLocator:
-    """Finds a fixed list of terms in documents: one Aho-Corasick automaton for all of them."""
+    """Finds a fixed list of terms in documents: one Aho-Corasick automaton for all of them.
+
+    Counting (frequencies, documents, neighbours) runs over a whole document at once and is
+    tallied by C-level Counter passes; examples are looked for sentence by sentence, best
+    sentences first, so that a term stops being looked at once it has its examples.
+    """
 
     def __init__(self, terms: list[Term], per_document: int = 3, counts_only: bool = False,
                  neighbours: bool = True, documents_kept: int = 3):
         self.counts_only = counts_only
-        self.surfaces: dict[str, str] = {}
+        surfaces: dict[str, str] = {}
         for term in terms:
-            self.surfaces[term.term] = term.term
+            surfaces[term.term] = term.term
             for variant in term.variants:
-                self.surfaces.setdefault(variant, term.term)
-        self.patterns = list(self.surfaces)
+                surfaces.setdefault(variant, term.term)
+        # Sentences are joined with newlines to be searched at once; no sentence holds one.
+        self.patterns = [surface for surface in surfaces if surface and "\n" not in surface]
+        self.terms = [surfaces[surface] for surface in self.patterns]  # by pattern index
         self.automaton = _automaton(self.patterns) if self.patterns else None
         # Neighbours feed the boundary test; a pass after screening does not need them.
-        self.statistical = {t.term for t in terms if t.statistical and t.words > 1} if neighbours else set()
-        self.slogans = [(t.term, slogan_shape(t.term)) for t in terms if t.category == CATEGORY_SLOGAN]
-        self.slogans = [(term, shape) for term, shape in self.slogans if shape]
+        wanted = {t.term for t in terms if t.statistical and t.words > 1} if neighbours else set()
+        self.neighbour_indexes = frozenset(i for i, term in enumerate(self.terms) if term in wanted)
+        slogans = [(t.term, slogan_shape(t.term)) for t in terms if t.category == CATEGORY_SLOGAN]
+        self.slogans = [(term, shape) for term, shape in slogans if shape]
+        # A sentence is worth an expansion attempt for a slogan when it holds the slogan, or
+        # its head word: probes are both, each with the slogans it may stand for.
+        probes: dict[str, set[int]] = defaultdict(set)
+        for number, (term, (count, head)) in enumerate(self.slogans):
+            probes[term].add(number)
+            if head and len(head) >= 2 and count:
+                probes[head].add(number)
+        self.probe_slogans = [sorted(numbers) for numbers in probes.values()]
+        self.probe = _automaton(list(probes)) if probes else None
         self.per_document = per_document
         self.documents_kept = documents_kept
 
@@ -579,92 +598,105 @@ class TermLocator:
         found = Occurrences() if found is None else found
         if self.automaton is None:
             return found
-        if self.counts_only:
-            return self._count(document, found)
-        surfaces, patterns, statistical = self.surfaces, self.patterns, self.statistical
-        per_document = self.per_document
+        sentences = list(minable_sentences(document))
+        if not sentences:
+            return found
+        text = "\n" + "\n".join(sentence.text for sentence in sentences) + "\n"
+        self._count(text, found)
+        if not self.counts_only:
+            self._find_examples(sentences, document, found)
+            self._find_expansions(text, sentences, document.name, found)
+        return found
+
+    def _count(self, text: str, found: Occurrences) -> None:
+        """Frequencies, the document count, and the neighbours of multiword statistical terms,
+        in `text`: the sentences of one document, each after a newline, and one at the end."""
+        matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
+        if not matches:
+            return
+        terms = self.terms
+        found.frequency.update(map(terms.__getitem__, [index for index, _, _ in matches]))
+        found.documents.update({terms[index] for index, _, _ in matches})
+        wanted = self.neighbour_indexes
+        if wanted:
+            # Tallied as (term, character) pairs by C-level Counter passes; a newline is a
+            # sentence edge (see neighbours()).
+            found.left.update([(terms[index], text[start - 1]) for index, start, _ in matches if index in wanted])
+            found.right.update([(terms[index], text[end]) for index, _, end in matches if index in wanted])
+
+    def _find_examples(self, sentences: list[Sentence], document: CleanDocument, found: Occurrences) -> None:
+        """The best `per_document` places of each term in this document, kept as examples when
+        the document can still be among the `documents_kept` best; traditional spellings."""
+        terms, per_document = self.terms, self.per_document
         name = document.name
         document_hash = document.content_hash
+        ranked = sorted((sentence_quality(s.text, name, document_hash, s.start), s) for s in sentences)
         places: dict[str, list[tuple]] = defaultdict(list)
-        # Sentences come in order, so once a term has enough places in complete sentences of a
-        # readable length, no later sentence of this document can rank above them.
-        ideal_places: Counter = Counter()
-        settled: set[str] = set()
-        frequency, left, right, traditional = found.frequency, found.left, found.right, found.traditional
-        for sentence in minable_sentences(document):
+        last = per_document - 1
+        traditional = found.traditional
+        # Sentences come best first: a term with enough places in better sentences is done.
+        for rank, sentence in ranked:
             text = sentence.text
             matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
             if not matches:
                 continue
-            rank = sentence_quality(text, name, document_hash, sentence.start)
-            ideal = rank[0] is False and rank[1] == 0
             original = sentence.traditional
-            for index, start, end in matches:
-                term = surfaces[patterns[index]]
-                frequency[term] += 1
-                if term in statistical:
-                    left[term][text[start - 1] if start else BOUNDARY] += 1
-                    right[term][text[end] if end < len(text) else BOUNDARY] += 1
-                if original:
-                    traditional[term][original[start:end]] += 1
-                if term not in settled:
-                    places[term].append((rank + (start,), sentence, start))
-                    if ideal:
-                        ideal_places[term] += 1
-                        if ideal_places[term] >= per_document:
-                            settled.add(term)
+            if original:
+                for index, start, end in matches:
+                    traditional[terms[index]][original[start:end]] += 1
+            for index, start, _ in matches:
+                term_places = places[terms[index]]
+                if len(term_places) <= last or term_places[last][2] is sentence:
+                    term_places.append((rank, start, sentence))
         leaders = found.leading_documents
         for term, found_places in places.items():
-            found.documents[term] += 1
+            found_places.sort(key=_rank_and_start)
             # Only the documents whose best example ranks among the best `documents_kept` can
             # ever give an example (prune_contexts); the others need no Context made at all.
-            best = min(place[0] for place in found_places)
+            best = found_places[0][0] + (found_places[0][1],)
             leading = leaders[term]
             if len(leading) >= self.documents_kept and best >= leading[-1]:
                 continue
             bisect.insort(leading, best)
             del leading[self.documents_kept:]
-            found_places.sort(key=lambda place: place[0])
             kept = found.contexts[term]
             kept.extend(
                 Context(document=name, document_hash=document_hash, sentence=sentence.index, start=sentence.start,
                         end=sentence.end, text=sentence.text, term_start=start, traditional=sentence.traditional,
-                        quality=rank)
-                for rank, sentence, start in found_places[:per_document])
+                        quality=rank + (start,))
+                for rank, start, sentence in found_places[:per_document])
             if len(kept) > 30:  # pruning early or late gives the same final choice
                 found.contexts[term] = prune_contexts(kept)
-        for sentence in minable_sentences(document):
-            text = sentence.text
+
+    def _find_expansions(self, text: str, sentences: list[Sentence], name: str, found: Occurrences) -> None:
+        """What each numbered slogan stands for, from the first document by name that lists it;
+        looked for in the sentences that hold a slogan or its head word."""
+        if self.probe is None:
+            return
+        probed = self.probe.find_matches_as_indexes(text, overlapping=True)
+        if not probed:
+            return
+        offsets = list(itertools.accumulate((len(sentence.text) + 1 for sentence in sentences), initial=0))
+        candidates: dict[int, set[int]] = defaultdict(set)
+        for index, start, _ in probed:
+            candidates[bisect.bisect_right(offsets, start) - 1].update(self.probe_slogans[index])
+        expansions = found.expansions
+        for number in sorted(candidates):
+            text = sentences[number].text
             enumerations = text.count("、")
-            for term, (count, head) in self.slogans:
-                if term in found.expansions and found.expansions[term][1] <= name:
+            for term, (count, head) in (self.slogans[slogan] for slogan in sorted(candidates[number])):
+                if term in expansions and expansions[term][1] <= name:
                     continue
                 if term not in text and not (head and len(head) >= 2 and head in text
                                              and count and enumerations >= count - 2):
                     continue
                 components = find_expansion(term, text)
                 if components:
-                    found.expansions[term] = (components, name)
-        return found
+                    expansions[term] = (components, name)
 
 
-    def _count(self, document: CleanDocument, found: Occurrences) -> Occurrences:
-        """Only what screening needs: frequencies, documents, neighbours of multiword candidates."""
-        surfaces, patterns, statistical = self.surfaces, self.patterns, self.statistical
-        frequency, left, right = found.frequency, found.left, found.right
-        seen: set[str] = set()
-        for sentence in minable_sentences(document):
-            text = sentence.text
-            for index, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
-                term = surfaces[patterns[index]]
-                frequency[term] += 1
-                seen.add(term)
-                if term in statistical:
-                    left[term][text[start - 1] if start else BOUNDARY] += 1
-                    right[term][text[end] if end < len(text) else BOUNDARY] += 1
-        for term in seen:
-            found.documents[term] += 1
-        return found
+def _rank_and_start(place: tuple) -> tuple:
+    return place[0], place[1]
 
 
 def _quality(context: Context) -> tuple:
@@ -701,10 +733,8 @@ def merge_occurrences(parts: Iterable[Occurrences]) -> Occurrences:
         total.documents.update(part.documents)
         for term, forms in part.traditional.items():
             total.traditional[term].update(forms)
-        for term, neighbours in part.left.items():
-            total.left[term].update(neighbours)
-        for term, neighbours in part.right.items():
-            total.right[term].update(neighbours)
+        total.left.update(part.left)
+        total.right.update(part.right)
         for term, contexts in part.contexts.items():
             combined = total.contexts.get(term, []) + contexts
             if len(combined) > 30:  # pruning early or late gives the same final choice
@@ -796,14 +826,23 @@ def find_expansion(slogan: str, sentence: str) -> list[str]:
 # --- the whole mining step -------------------------------------------------------------
 
 
+def neighbours(pairs: Counter) -> dict[str, Counter]:
+    """Per term, the characters next to it; a newline (the edge of a sentence) is BOUNDARY."""
+    by_term: dict[str, Counter] = defaultdict(Counter)
+    for (term, character), count in pairs.items():
+        by_term[term][BOUNDARY if character == "\n" else character] += count
+    return by_term
+
+
 def screen_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSettings = MiningSettings()
                  ) -> list[Term]:
     """Drop candidates the corpus does not support: statistical ones failing frequency, the
     boundary test or C-value, and any term never found. Needs only frequencies and neighbours,
     so a build screens with a cheap counting pass before looking for contexts."""
+    left, right = neighbours(occurrences.left), neighbours(occurrences.right)
     statistical = [t for t in terms if t.statistical and occurrences.frequency.get(t.term, 0) >= settings.min_freq
-                   and (t.words == 1 or min(_entropy(occurrences.left.get(t.term, Counter())),
-                                            _entropy(occurrences.right.get(t.term, Counter()))) >= settings.min_entropy)]
+                   and (t.words == 1 or min(_entropy(left.get(t.term, Counter())),
+                                            _entropy(right.get(t.term, Counter()))) >= settings.min_entropy)]
     _apply_cvalue(statistical, occurrences.frequency)
     passed = {t.term for t in statistical if t.cvalue > 0}
     return [t for t in terms if (not t.statistical or t.term in passed) and occurrences.frequency.get(t.term, 0)]
