@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -271,22 +272,29 @@ def _edge_set() -> frozenset[str]:
 
 def count_tokens(stream: list[str]) -> DocumentCounts:
     """Tokens and the 1..MAX_TOKENS-grams that neither start nor end with an edge word nor
-    cross a BOUNDARY, counted by C-level zip/Counter passes over the whole stream; n-grams
-    are filtered once per distinct n-gram afterwards."""
+    cross a BOUNDARY. Most n-grams do one or the other, so they are masked out before they are
+    counted; masks, zip and Counter all run at C level."""
     edge = _edge_set()
     counts = DocumentCounts()
     counts.unigrams.update(stream)
     counts.tokens = len(stream) - counts.unigrams.pop(BOUNDARY, 0)
     ngrams = counts.ngrams
     dict.update(ngrams, {token: count for token, count in counts.unigrams.items() if token not in edge})
+    at_edge = [token not in edge for token in stream]  # may start or end an n-gram
+    inside = [token != BOUNDARY for token in stream]  # may stand inside one
+    clear: Iterable[bool] | None = None  # for each start: no BOUNDARY between its ends
     for n in range(2, MAX_TOKENS + 1):
-        raw = Counter(zip(*(stream[i:] for i in range(n))))
+        if n > 2:
+            clear = inside[1:] if clear is None else list(map(operator.and_, clear, inside[n - 2:]))
+        mask = map(operator.and_, at_edge, at_edge[n - 1:])
+        if clear is not None:
+            mask = map(operator.and_, mask, clear)
+        mask = list(mask)
+        # Each column is masked before zip, so only the n-grams kept are ever made.
+        raw = Counter(zip(*(itertools.compress(stream[i:], mask) for i in range(n))))
         limit = MAX_TERM_CHARS + n - 1  # characters of the tokens plus the spaces between them
         # n-grams of different lengths never share a key, so plain dict.update adds them.
-        dict.update(ngrams, {
-            joined: count for key, count in raw.items()
-            if key[0] not in edge and key[-1] not in edge and (n == 2 or BOUNDARY not in key)
-            and len(joined := " ".join(key)) <= limit})
+        dict.update(ngrams, {joined: count for key, count in raw.items() if len(joined := " ".join(key)) <= limit})
     return counts
 
 

@@ -248,7 +248,7 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
 
     def locate(located_terms, counts_only):
         if pool is not None and len(rows) > 1:
-            batches = [(rows[i::jobs * 4], located_terms, counts_only) for i in range(jobs * 4)]
+            batches = [(rows[i::jobs * 2], located_terms, counts_only) for i in range(jobs * 2)]
             return mine.merge_occurrences(pool.map(locate_batch, batches))
         return mine.locate_all((document_from_blob(row) for row in rows), located_terms, counts_only,
                                neighbours=counts_only)
