@@ -556,6 +556,11 @@ class Occurrences:
     right: Counter = field(default_factory=Counter)
     # Working state of TermLocator: per term, the best example ranks of the leading documents.
     leading_documents: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list), repr=False)
+    # Terms no document named from `last_document` on can give an example to, and terms that
+    # may join them as names grow.
+    closed_terms: set[str] = field(default_factory=set, repr=False)
+    closable_terms: set[str] = field(default_factory=set, repr=False)
+    last_document: str = field(default="", repr=False)
 
 
 def _automaton(patterns: list[str]):
@@ -642,6 +647,17 @@ class TermLocator:
         places: dict[str, list[tuple]] = defaultdict(list)
         last = per_document - 1
         traditional = found.traditional
+        leaders, closed, closable = found.leading_documents, found.closed_terms, found.closable_terms
+        if name < found.last_document:  # out of name order: any term may gain again
+            closed.clear()
+            closable.update(term for term, leading in leaders.items() if len(leading) >= self.documents_kept)
+        found.last_document = name
+        # No sentence of this document, or of one named after it, can rank above this bar, so a
+        # term whose leading documents all rank above it is done (documents come in name order).
+        bar = (False, 0, name)
+        for term in [term for term in closable if leaders[term][-1] < bar]:
+            closed.add(term)
+            closable.discard(term)
         # Sentences come best first: a term with enough places in better sentences is done.
         for rank, sentence in ranked:
             text = sentence.text
@@ -653,10 +669,12 @@ class TermLocator:
                 for index, start, end in matches:
                     traditional[terms[index]][original[start:end]] += 1
             for index, start, _ in matches:
-                term_places = places[terms[index]]
+                term = terms[index]
+                if term in closed:
+                    continue
+                term_places = places[term]
                 if len(term_places) <= last or term_places[last][2] is sentence:
                     term_places.append((rank, start, sentence))
-        leaders = found.leading_documents
         for term, found_places in places.items():
             found_places.sort(key=_rank_and_start)
             # Only the documents whose best example ranks among the best `documents_kept` can
@@ -667,6 +685,8 @@ class TermLocator:
                 continue
             bisect.insort(leading, best)
             del leading[self.documents_kept:]
+            if len(leading) >= self.documents_kept:
+                closable.add(term)
             kept = found.contexts[term]
             kept.extend(
                 Context(document=name, document_hash=document_hash, sentence=sentence.index, start=sentence.start,

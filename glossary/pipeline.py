@@ -104,6 +104,11 @@ def document_from_blob(row: tuple) -> CleanDocument:
                          traditional_paragraphs=[], sentences=sentences, stored_hash=document_hash)
 
 
+def _name_and_hash(row: tuple) -> tuple[str, str]:
+    document_hash, path = row[0], row[1]
+    return path.replace("\\", "/").rsplit("/", 1)[-1], document_hash
+
+
 def locate_batch(args: tuple[list[tuple], list[mine.Term], bool]) -> mine.Occurrences:
     """Map step 2, for a batch of stored documents (counts only when screening)."""
     rows, terms, counts_only = args
@@ -244,7 +249,8 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
         counts = mine.merge_counts([new_counts, *termbase.stored_counts(only=known or set())])
     terms = mine.select_terms(counts, settings)
     terms = apply_merges(terms, dict(termbase.connection.execute("SELECT variant, canonical FROM merges")))
-    rows = termbase.stored_document_blobs()
+    # In name order: examples rank by document name, and locating relies on it to stop early.
+    rows = sorted(termbase.stored_document_blobs(), key=_name_and_hash)
 
     def locate(located_terms, counts_only):
         if pool is not None and len(rows) > 1:

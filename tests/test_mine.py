@@ -178,3 +178,20 @@ def test_recall_and_precision_on_the_seeds(glossary_rows):
     assert recall >= 0.85
     assert len(good) / (len(good) + len(bad)) >= 0.82
     assert sum(t in good for t in mined[:50]) >= 45
+
+
+def test_examples_do_not_depend_on_the_order_documents_are_located_in(cleaned_seeds):
+    from glossary.mine import choose_contexts, locate_all, mine_documents
+
+    documents = sorted(cleaned_seeds.values(), key=lambda document: document.name)
+    terms = mine_documents(documents)
+    # Name order lets the locator stop looking for a term's examples early; any other order
+    # must give the same examples.
+    in_name_order = locate_all(documents, terms)
+    assert in_name_order.closed_terms, "no term was closed early: the fast path went untested"
+    for order in (documents[::-1], documents[1:] + documents[:1]):
+        found = locate_all(order, terms)
+        assert found.frequency == in_name_order.frequency and found.documents == in_name_order.documents
+        for term in terms:
+            assert choose_contexts(term.term, found.contexts[term.term]) == \
+                choose_contexts(term.term, in_name_order.contexts[term.term]), term.term
