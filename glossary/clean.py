@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from .data import pair_table, word_list
 from .read import RawDocument
@@ -306,8 +307,7 @@ def parse_date(text: str) -> str | None:
 # --- documents -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     index: int
     paragraph: int
     start: int

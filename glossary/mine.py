@@ -614,16 +614,18 @@ class TermLocator:
         sentences = list(minable_sentences(document))
         if not sentences:
             return found
-        text = "\n" + "\n".join(sentence.text for sentence in sentences) + "\n"
-        self._count(text, found)
+        text = joined_sentences([sentence.text for sentence in sentences])
+        self.count(text, found)
         if not self.counts_only:
             self._find_examples(sentences, document, found)
             self._find_expansions(text, sentences, document.name, found)
         return found
 
-    def _count(self, text: str, found: Occurrences) -> None:
-        """Frequencies, the document count, and the neighbours of multiword statistical terms,
-        in `text`: the sentences of one document, each after a newline, and one at the end."""
+    def count(self, text: str, found: Occurrences) -> None:
+        """Add the frequencies, the document count, and the neighbours of multiword statistical
+        terms in one document's `joined_sentences` to `found`."""
+        if self.automaton is None:
+            return
         matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
         if not matches:
             return
@@ -725,6 +727,11 @@ class TermLocator:
 
 def _rank_and_start(place: tuple) -> tuple:
     return place[0], place[1]
+
+
+def joined_sentences(texts: list[str]) -> str:
+    """A document's sentences searched at once: each after a newline, and one at the end."""
+    return "\n" + "\n".join(texts) + "\n"
 
 
 def _quality(context: Context) -> tuple:

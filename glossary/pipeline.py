@@ -112,8 +112,17 @@ def _name_and_hash(row: tuple) -> tuple[str, str]:
 def locate_batch(args: tuple[list[tuple], list[mine.Term], bool]) -> mine.Occurrences:
     """Map step 2, for a batch of stored documents (counts only when screening)."""
     rows, terms, counts_only = args
-    # The counting pass screens (it needs neighbours); the full pass after it does not.
-    return mine.locate_all((document_from_blob(row) for row in rows), terms, counts_only, neighbours=counts_only)
+    if counts_only:
+        # Screening needs only the text of the sentences free of mojibake, and neighbours.
+        locator = mine.TermLocator(terms, counts_only=True)
+        found = mine.Occurrences()
+        for row in rows:
+            texts = [item[4] for item in unpack(row[4]) if not item[6]]
+            if texts:
+                locator.count(mine.joined_sentences(texts), found)
+        return found
+    # The full pass after screening needs no neighbours.
+    return mine.locate_all((document_from_blob(row) for row in rows), terms, neighbours=False)
 
 
 def settings_fingerprint(settings: mine.MiningSettings) -> str:
@@ -256,8 +265,7 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
         if pool is not None and len(rows) > 1:
             batches = [(rows[i::jobs * 2], located_terms, counts_only) for i in range(jobs * 2)]
             return mine.merge_occurrences(pool.map(locate_batch, batches))
-        return mine.locate_all((document_from_blob(row) for row in rows), located_terms, counts_only,
-                               neighbours=counts_only)
+        return locate_batch((rows, located_terms, counts_only))
 
     # Two passes: counting screens the candidates cheaply; contexts are looked for only for
     # the terms that pass (most candidates do not).
