@@ -20,11 +20,11 @@ from .read import RawDocument
 
 # --- characters -------------------------------------------------------------------------
 
-_CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_NOT_CJK_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def cjk_count(text: str) -> int:
-    return sum(map(len, _CJK_RUN_RE.findall(text)))
+    return len(_NOT_CJK_RE.sub("", text))
 
 
 @lru_cache(maxsize=1)
@@ -249,8 +249,11 @@ def furniture_hits(line: str) -> int:
     return distinct_words("furniture_words.txt", line)
 
 
+_SENTENCE_PUNCT_RE = re.compile("[" + re.escape(SENTENCE_PUNCT) + "]")
+
+
 def _sentence_punct(line: str) -> int:
-    return sum(line.count(c) for c in SENTENCE_PUNCT)
+    return len(_SENTENCE_PUNCT_RE.findall(line))
 
 
 def is_prose(line: str) -> bool:

@@ -240,11 +240,12 @@ def count_document(document: CleanDocument) -> DocumentCounts:
 
 
 def tokenize_document(document: CleanDocument) -> tuple[list[str], DocumentCounts]:
-    """The document's tokens (BOUNDARY after each run of Chinese characters) and its counts of
+    """The document's tokens (BOUNDARY after each run of Chinese characters, so also at the
+    end: the tokens of several documents can be counted as one stream) and its counts of
     numbered slogans, meetings and quoted strings. The termbase keeps the tokens rather than
     the n-gram counts: they are several times smaller and `count_tokens` recounts them exactly."""
     counts = DocumentCounts(documents=1)
-    cut = segment.cut
+    cut = segment.cutter()
     stream: list[str] = []
     for sentence in minable_sentences(document):
         text = sentence.text

@@ -48,16 +48,15 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def clean_and_count(path: str) -> tuple[str, dict | None, mine.DocumentCounts | None, str | None]:
-    """Map step 1, for one file: (path, a record ready for the termbase, its counts, or an error)."""
+def clean_and_tokenize(path: str) -> tuple[str, dict | None, mine.DocumentCounts | None, list[str], str | None]:
+    """Map step 1, for one file: (path, a record ready for the termbase, its counts of slogans,
+    meetings and quoted strings, its tokens, or an error)."""
     try:
         raw = read_document(Path(path))
     except (ValueError, OSError) as error:
-        return path, None, None, str(error)
+        return path, None, None, [], str(error)
     document = clean_document(raw)
     tokens, counts = mine.tokenize_document(document)
-    packed_counts = pack(counts.to_json())
-    counts.add(mine.count_tokens(tokens))
     sentences = [[s.index, s.paragraph, s.start, s.end, s.text, s.traditional, s.mojibake]
                  for s in document.sentences]
     record = {
@@ -66,9 +65,9 @@ def clean_and_count(path: str) -> tuple[str, dict | None, mine.DocumentCounts | 
         "encoding": document.encoding, "script": document.script,
         "dropped_json": json.dumps(document.dropped, ensure_ascii=False),
         "mojibake_json": json.dumps(document.mojibake, ensure_ascii=False),
-        "sentences": pack(sentences), "counts": packed_counts, "tokens": pack_tokens(tokens),
+        "sentences": pack(sentences), "counts": pack(counts.to_json()), "tokens": pack_tokens(tokens),
     }
-    return path, record, counts, None
+    return path, record, counts, tokens, None
 
 
 _known_hashes: frozenset[str] = frozenset()
@@ -84,16 +83,21 @@ def prepare_worker(known_hashes: frozenset[str]) -> str:
 def clean_and_count_batch(paths: list[str]) -> tuple[list[tuple[str, dict | None, str | None]], mine.DocumentCounts]:
     """Map step 1 for a batch of files: their records, and the merged counts of the batch's
     documents (each distinct document once, those the termbase already holds left out), so that
-    merging is spread over the workers instead of queuing in the parent."""
+    merging is spread over the workers instead of queuing in the parent. The n-grams of the
+    batch are counted in one pass over its documents' tokens (each ends on a BOUNDARY, so no
+    n-gram spans two documents): cheaper than counting each document and merging."""
     results = []
     merged = mine.DocumentCounts()
+    tokens: list[str] = []
     hashes: set[str] = set()
     for path in paths:
-        path, record, counts, error = clean_and_count(path)
+        path, record, counts, document_tokens, error = clean_and_tokenize(path)
         if record is not None and record["hash"] not in _known_hashes and record["hash"] not in hashes:
             hashes.add(record["hash"])
             merged.add(counts)
+            tokens.extend(document_tokens)
         results.append((path, record, error))
+    merged.add(mine.count_tokens(tokens))
     return results, merged
 
 

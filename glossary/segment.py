@@ -64,6 +64,11 @@ def cut(text: str) -> list[str]:
     return current().cut(text)
 
 
+def cutter():
+    """The current segmenter's cut, bound once for a loop over many chunks."""
+    return current().engine.cut
+
+
 def tag(text: str) -> list[tuple[str, str]]:
     return current().tag(text)
 

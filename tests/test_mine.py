@@ -160,6 +160,16 @@ def test_merge_is_order_independent(cleaned_seeds):
     assert forward.documents == 5
 
 
+def test_documents_counted_as_one_stream_count_as_they_do_apart(cleaned_seeds):
+    from glossary.mine import count_tokens, tokenize_document
+
+    streams = [tokenize_document(d)[0] for d in cleaned_seeds.values()]
+    apart = merge_counts(count_tokens(stream) for stream in streams)
+    together = count_tokens([token for stream in streams for token in stream])
+    assert apart.ngrams and together.ngrams == apart.ngrams
+    assert together.unigrams == apart.unigrams and together.tokens == apart.tokens
+
+
 def _listed(name):
     from pathlib import Path
 
