@@ -24,8 +24,14 @@ class Segmenter:
 
         self.engine = rjieba.Jieba()
         self.words = frozenset(w for w in words if w and len(w) >= 2)
+        self.general_words = frozenset(w for w in self.words if self.engine.has_word(w))
         for word in sorted(self.words):
             self.engine.add_word(word, None, None)
+
+    def in_general_dictionary(self, word: str) -> bool:
+        if word in self.words:
+            return word in self.general_words
+        return self.engine.has_word(word)
 
     def cut(self, text: str) -> list[str]:
         return self.engine.cut(text)
@@ -73,14 +79,9 @@ def tag(text: str) -> list[tuple[str, str]]:
     return current().tag(text)
 
 
-@lru_cache(maxsize=1)
-def _plain() -> Segmenter:
-    return Segmenter()
-
-
 def in_general_dictionary(word: str) -> bool:
     """Whether jieba's own dictionary has the word (without reading its 5 MB frequency list)."""
-    return _plain().engine.has_word(word)
+    return current().in_general_dictionary(word)
 
 
 @lru_cache(maxsize=1)
