@@ -579,8 +579,11 @@ class TermLocator:
     """
 
     def __init__(self, terms: list[Term], per_document: int = 3, counts_only: bool = False,
-                 neighbours: bool = True, documents_kept: int = 3):
+                 neighbours: bool = True, documents_kept: int = 3, counting: bool = True):
         self.counts_only = counts_only
+        # A pass after screening takes frequencies and document counts from the screening.
+        self.counting = counting
+        self._open: tuple | None = None  # (Occurrences, terms left out, automaton, pattern indexes)
         surfaces: dict[str, str] = {}
         for term in terms:
             surfaces[term.term] = term.term
@@ -616,10 +619,13 @@ class TermLocator:
         if not sentences:
             return found
         text = joined_sentences([sentence.text for sentence in sentences])
-        self.count(text, found)
+        if self.counting or self.counts_only:
+            self.count(text, found)
         if not self.counts_only:
-            self._find_examples(sentences, document, found)
-            self._find_expansions(text, sentences, document.name, found)
+            self._find_traditional(sentences, found)
+            offsets = list(itertools.accumulate((len(sentence.text) + 1 for sentence in sentences), initial=0))
+            self._find_examples(text, offsets, sentences, document, found)
+            self._find_expansions(text, offsets, sentences, document.name, found)
         return found
 
     def count(self, text: str, found: Occurrences) -> None:
@@ -640,16 +646,44 @@ class TermLocator:
             found.left.update([(terms[index], text[start - 1]) for index, start, _ in matches if index in wanted])
             found.right.update([(terms[index], text[end]) for index, _, end in matches if index in wanted])
 
-    def _find_examples(self, sentences: list[Sentence], document: CleanDocument, found: Occurrences) -> None:
-        """The best `per_document` places of each term in this document, kept as examples when
-        the document can still be among the `documents_kept` best; traditional spellings."""
+    def _find_traditional(self, sentences: list[Sentence], found: Occurrences) -> None:
+        """How each term is spelled in the traditional sentences (the text is their simplified
+        form, character for character), tallied at C level."""
+        pairs = [(sentence.text, sentence.traditional) for sentence in sentences if sentence.traditional]
+        if not pairs:
+            return
+        text = joined_sentences([simplified for simplified, _ in pairs])
+        original = joined_sentences([traditional for _, traditional in pairs])
+        if len(original) != len(text):
+            return
+        matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
+        if not matches:
+            return
+        indexes, starts, ends = zip(*matches)
+        spellings = map(original.__getitem__, map(slice, starts, ends))
+        terms, traditional = self.terms, found.traditional
+        for (index, spelling), count in Counter(zip(indexes, spellings)).items():
+            traditional[terms[index]][spelling] += count
+
+    def _open_automaton(self, found: Occurrences):
+        """An automaton for the terms not closed in `found` (closed ones cannot gain examples),
+        rebuilt when it would leave out a term that is open again, or when many have closed."""
+        closed = found.closed_terms
+        cached = self._open
+        if cached is None or cached[0] is not found or not cached[1] <= closed \
+                or len(closed) - len(cached[1]) > max(8, (len(self.terms) - len(cached[1])) // 4):
+            indexes = [i for i, term in enumerate(self.terms) if term not in closed]
+            automaton = _automaton([self.patterns[i] for i in indexes]) if indexes else None
+            self._open = cached = (found, frozenset(closed), automaton, indexes)
+        return cached[2], cached[3]
+
+    def _find_examples(self, text: str, offsets: list[int], sentences: list[Sentence], document: CleanDocument,
+                       found: Occurrences) -> None:
+        """The best `per_document` places of each open term in this document, kept as examples
+        when the document can still be among the `documents_kept` best."""
         terms, per_document = self.terms, self.per_document
         name = document.name
         document_hash = document.content_hash
-        ranked = sorted((sentence_quality(s.text, name, document_hash, s.start), s) for s in sentences)
-        places: dict[str, list[tuple]] = defaultdict(list)
-        last = per_document - 1
-        traditional = found.traditional
         leaders, closed, closable = found.leading_documents, found.closed_terms, found.closable_terms
         if name < found.last_document:  # out of name order: any term may gain again
             closed.clear()
@@ -661,17 +695,21 @@ class TermLocator:
         for term in [term for term in closable if leaders[term][-1] < bar]:
             closed.add(term)
             closable.discard(term)
+        automaton, indexes = self._open_automaton(found)
+        if automaton is None:
+            return
+        by_sentence: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for index, start, _ in automaton.find_matches_as_indexes(text, overlapping=True):
+            number = bisect.bisect_right(offsets, start) - 1
+            by_sentence[number].append((indexes[index], start - offsets[number] - 1))
+        ranked = sorted((sentence_quality(sentences[number].text, name, document_hash, sentences[number].start),
+                         number) for number in by_sentence)
+        places: dict[str, list[tuple]] = defaultdict(list)
+        last = per_document - 1
         # Sentences come best first: a term with enough places in better sentences is done.
-        for rank, sentence in ranked:
-            text = sentence.text
-            matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
-            if not matches:
-                continue
-            original = sentence.traditional
-            if original:
-                for index, start, end in matches:
-                    traditional[terms[index]][original[start:end]] += 1
-            for index, start, _ in matches:
+        for rank, number in ranked:
+            sentence = sentences[number]
+            for index, start in by_sentence[number]:
                 term = terms[index]
                 if term in closed:
                     continue
@@ -699,7 +737,8 @@ class TermLocator:
             if len(kept) > 30:  # pruning early or late gives the same final choice
                 found.contexts[term] = prune_contexts(kept)
 
-    def _find_expansions(self, text: str, sentences: list[Sentence], name: str, found: Occurrences) -> None:
+    def _find_expansions(self, text: str, offsets: list[int], sentences: list[Sentence], name: str,
+                         found: Occurrences) -> None:
         """What each numbered slogan stands for, from the first document by name that lists it;
         looked for in the sentences that hold a slogan or its head word."""
         if self.probe is None:
@@ -707,7 +746,6 @@ class TermLocator:
         probed = self.probe.find_matches_as_indexes(text, overlapping=True)
         if not probed:
             return
-        offsets = list(itertools.accumulate((len(sentence.text) + 1 for sentence in sentences), initial=0))
         candidates: dict[int, set[int]] = defaultdict(set)
         for index, start, _ in probed:
             candidates[bisect.bisect_right(offsets, start) - 1].update(self.probe_slogans[index])

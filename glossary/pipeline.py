@@ -125,8 +125,12 @@ def locate_batch(args: tuple[list[tuple], list[mine.Term], bool]) -> mine.Occurr
             if texts:
                 locator.count(mine.joined_sentences(texts), found)
         return found
-    # The full pass after screening needs no neighbours.
-    return mine.locate_all((document_from_blob(row) for row in rows), terms, neighbours=False)
+    # The pass after screening needs no neighbours, and takes its counts from the screening.
+    locator = mine.TermLocator(terms, neighbours=False, counting=False)
+    found = mine.Occurrences()
+    for row in rows:
+        locator.locate(document_from_blob(row), found)
+    return found
 
 
 def settings_fingerprint(settings: mine.MiningSettings) -> str:
@@ -273,6 +277,10 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
 
     # Two passes: counting screens the candidates cheaply; contexts are looked for only for
     # the terms that pass (most candidates do not).
-    terms = mine.screen_terms(terms, locate(terms, True), settings)
-    finished = mine.finish_terms(terms, locate(terms, False), settings, screened=True)
+    counted = locate(terms, True)
+    terms = mine.screen_terms(terms, counted, settings)
+    located = locate(terms, False)
+    # A term is found exactly where screening found it: the same surfaces in the same sentences.
+    located.frequency, located.documents = counted.frequency, counted.documents
+    finished = mine.finish_terms(terms, located, settings, screened=True)
     return [enrich(term) for term in finished]
