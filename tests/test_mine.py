@@ -205,3 +205,22 @@ def test_examples_do_not_depend_on_the_order_documents_are_located_in(cleaned_se
         for term in terms:
             assert choose_contexts(term.term, found.contexts[term.term]) == \
                 choose_contexts(term.term, in_name_order.contexts[term.term]), term.term
+
+
+def test_a_term_closed_early_opens_again_for_a_document_out_of_name_order(cleaned_seeds):
+    from glossary.mine import Occurrences, TermLocator, mine_documents, prune_contexts
+
+    documents = sorted(cleaned_seeds.values(), key=lambda document: document.name)
+    terms = mine_documents(documents)
+
+    def best_examples(order):
+        # One leading document per term: terms close after the first document that has them.
+        locator, found = TermLocator(terms, documents_kept=1), Occurrences()
+        for document in order:
+            locator.locate(document, found)
+        return {term: prune_contexts(kept, documents=1) for term, kept in found.contexts.items()}, found
+
+    in_name_order, found = best_examples(documents)
+    assert len(found.closed_terms) > 50
+    rotated, _ = best_examples(documents[1:] + documents[:1])
+    assert rotated == in_name_order
