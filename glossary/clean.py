@@ -144,8 +144,16 @@ _SUSPICIOUS_PUNCT = set("?!{}[]\ufffd|\\^~`")
 
 @lru_cache(maxsize=1)
 def _suspicious_re() -> re.Pattern:
-    common = "".join(sorted(_common_hanzi()))
-    rare_hanzi = f"(?![{re.escape(common)}])[\u3400-\u4dbf\u4e00-\u9fff]"
+    common = _common_hanzi()
+    # One character class (a bitmap in the regex engine) rather than a lookahead per character.
+    rare = [c for c in [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)] if chr(c) not in common]
+    runs = []
+    for code in rare:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    rare_hanzi = "[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in runs) + "]"
     stray_latin = r"(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])"
     debris = "[" + re.escape("".join(sorted(_SUSPICIOUS_PUNCT))) + "]"
     return re.compile(f"(?P<rare>{rare_hanzi})|{stray_latin}|{debris}")
@@ -274,9 +282,10 @@ def classify_line(line: str) -> str | None:
     spam = spam_hits(text)
     if spam >= 2 or (spam >= 1 and separators >= 3 and punct <= 1):
         return "spam keywords"
-    tokens = [t for t in re.split(r"[|｜丨>》»›•·●▪◆■□\s]+", text) if t]
-    if separators >= 4 and tokens and cjk / len(tokens) <= 6 and punct <= 2:
-        return "navigation or keyword list"
+    if separators >= 4 and punct <= 2:
+        tokens = [t for t in re.split(r"[|｜丨>》»›•·●▪◆■□\s]+", text) if t]
+        if tokens and cjk / len(tokens) <= 6:
+            return "navigation or keyword list"
     if re.search(r">|》》|»|›", text) and (furniture_hits(text) or text.count(">") >= 2):
         return "breadcrumb"
     if text.startswith(("版权", "免责声明", "声明：", "声明:")):
@@ -395,7 +404,7 @@ def _metadata(lines: list[str]) -> dict[str, str | None]:
 
 def clean_document(raw: RawDocument) -> CleanDocument:
     text = normalise_text(strip_html(raw.text))
-    original_lines = join_wrapped_lines([strip_inline_pinyin(line) for line in text.split("\n")])
+    original_lines = join_wrapped_lines(strip_inline_pinyin(text).split("\n"))
     simplified_lines = []
     traditional_flags = []
     for line, simplified in zip(original_lines, to_simplified_lines(original_lines)):
