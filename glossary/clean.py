@@ -20,6 +20,7 @@ from .read import RawDocument
 
 # --- characters -------------------------------------------------------------------------
 
+_CJK_CHAR_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NOT_CJK_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
@@ -264,15 +265,17 @@ def _sentence_punct(line: str) -> int:
     return len(_SENTENCE_PUNCT_RE.findall(line))
 
 
-def is_prose(line: str) -> bool:
-    """A line of running text: enough CJK and real sentence punctuation."""
-    return cjk_count(line) >= 20 and _sentence_punct(line) >= 2
+def is_prose(line: str, cjk: int | None = None) -> bool:
+    """A line of running text: enough CJK (`cjk`, when known) and real sentence punctuation."""
+    return (cjk_count(line) if cjk is None else cjk) >= 20 and _sentence_punct(line) >= 2
 
 
-def classify_line(line: str) -> str | None:
-    """Why a (simplified) line is not article text, or None when it may be."""
+def classify_line(line: str, cjk: int | None = None) -> str | None:
+    """Why a (simplified) line is not article text, or None when it may be (`cjk`: its count
+    of Chinese characters, when known)."""
     text = line.strip()
-    cjk = cjk_count(text)
+    if cjk is None:
+        cjk = cjk_count(text)
     if not text:
         return "empty"
     if cjk == 0:
@@ -378,7 +381,7 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
             start += 1
         while end > start and paragraph[end - 1].isspace():
             end -= 1
-        if end > start and cjk_count(paragraph[start:end]):
+        if end > start and _CJK_CHAR_RE.search(paragraph, start, end):
             spans.append((start, end))
     return spans
 
@@ -416,8 +419,9 @@ def clean_document(raw: RawDocument) -> CleanDocument:
         simplified_lines.append(simplified if traditional else line)
         traditional_flags.append(traditional)
 
-    reasons = [classify_line(line) for line in simplified_lines]
-    prose = [i for i, line in enumerate(simplified_lines) if reasons[i] is None and is_prose(line)]
+    cjk_counts = [cjk_count(line) for line in simplified_lines]  # the same stripped or not
+    reasons = [classify_line(line, cjk) for line, cjk in zip(simplified_lines, cjk_counts)]
+    prose = [i for i, line in enumerate(simplified_lines) if reasons[i] is None and is_prose(line, cjk_counts[i])]
     body_start, body_end = (prose[0], prose[-1]) if prose else (0, len(simplified_lines) - 1)
 
     kept: list[int] = []
@@ -429,14 +433,14 @@ def clean_document(raw: RawDocument) -> CleanDocument:
         reason = reasons[i]
         if reason is None:
             key = re.sub(r"\s+", "", stripped)
-            if key in seen and cjk_count(key) < 40:
+            if key in seen and cjk_counts[i] < 40:
                 reason = "repeated line"
-            elif i < body_start and title is None and cjk_count(stripped) >= 6 and not is_prose(stripped):
+            elif i < body_start and title is None and cjk_counts[i] >= 6 and not is_prose(stripped, cjk_counts[i]):
                 title = re.sub(r"\s+", " ", stripped)
             elif i < body_start or i > body_end:
-                ends_sentence = stripped[-1:] in "。！？!?”" and cjk_count(stripped) >= 8
+                ends_sentence = stripped[-1:] in "。！？!?”" and cjk_counts[i] >= 8
                 parenthesised = stripped[:1] in "(（" and stripped[-1:] in ")）"
-                salutation = i == body_start - 1 and stripped[-1:] in ":：" and cjk_count(stripped) <= 10
+                salutation = i == body_start - 1 and stripped[-1:] in ":：" and cjk_counts[i] <= 10
                 if not (ends_sentence or parenthesised or salutation):
                     reason = "outside article body"
             seen.add(key)
@@ -472,8 +476,8 @@ def clean_document(raw: RawDocument) -> CleanDocument:
             )
         offset += len(paragraph) + 1
 
-    total_cjk = sum(cjk_count(p) for p in paragraphs) or 1
-    traditional_cjk = sum(cjk_count(p) for p, t in zip(paragraphs, traditional_paragraphs) if t)
+    total_cjk = sum(cjk_counts[i] for i in kept) or 1
+    traditional_cjk = sum(cjk_counts[i] for i in kept if traditional_flags[i])
     share = traditional_cjk / total_cjk
     script = "traditional" if share >= 0.8 else "simplified" if share <= 0.2 else "mixed"
     return CleanDocument(
