@@ -192,7 +192,7 @@ def find_mojibake(text: str, min_suspicious: int = 3, max_gap: int = 4) -> list[
 
 TERMINAL_PUNCT = "。！？!?；;…"
 SENTENCE_PUNCT = "，。；！？、：,;!?:"
-_SEPARATOR_RE = re.compile(r"[|｜丨>》»›•·●▪◆■□]|(?<=\S)\s+(?=\S)")
+_SEPARATOR_CHAR_RE = re.compile(r"[|｜丨>》»›•·●▪◆■□]")
 _LIST_ITEM_RE = re.compile(r"^\s*(?:[•·●▪◆■□*]|\d{1,3}\s{2,})")
 _LEADING_LIST_MARKER_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、是要]|第[一二三四五六七八九十]+|\d+[.、])")
 _DATE_RES = (
@@ -280,7 +280,8 @@ def classify_line(line: str, cjk: int | None = None) -> str | None:
         return "empty"
     if cjk == 0:
         return "no Chinese text"
-    separators = len(_SEPARATOR_RE.findall(text))
+    # Separator characters, and the runs of spaces inside the (stripped) line.
+    separators = len(_SEPARATOR_CHAR_RE.findall(text)) + len(text.split()) - 1
     punct = _sentence_punct(text)
     spam = spam_hits(text)
     if spam >= 2 or (spam >= 1 and separators >= 3 and punct <= 1):
