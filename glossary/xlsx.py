@@ -13,6 +13,7 @@ No cell is ever written as a formula: strings are always inline strings.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -32,12 +33,12 @@ def xml_attribute(value: str) -> str:
     return xml_text(value).replace('"', "&quot;")
 
 
+_WIDE_RE = re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]")
+
+
 def display_width(text: str) -> int:
     """Width in spreadsheet character units: CJK and full-width characters count twice."""
-    wide = sum(1 for c in text if c >= "\u1100" and (c <= "\u115f" or "\u2e80" <= c <= "\ua4cf"
-                                                        or "\uac00" <= c <= "\ud7a3" or "\uf900" <= c <= "\ufaff"
-                                                        or "\ufe30" <= c <= "\ufe4f" or "\uff00" <= c <= "\uff60"))
-    return len(text) + wide
+    return len(text) + len(_WIDE_RE.findall(text))
 
 
 def row_height(texts_and_widths: list[tuple[str, float]], line_height: float = 14.0, max_lines: int = 4) -> float:
