@@ -24,8 +24,8 @@ from typing import Callable
 from . import mine
 from .clean import CleanDocument, Sentence, clean_document
 from .errors import GlossaryError
-from .read import find_documents, read_document
-from .store import Termbase, document_counts, pack, pack_tokens, unpack
+from .read import document_from_bytes, find_documents, source_digest
+from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
 
 SMALL_CORPUS = 8  # files; below this a process pool costs more than it saves
 
@@ -52,7 +52,12 @@ def clean_and_tokenize(path: str) -> tuple[str, dict | None, mine.DocumentCounts
     """Map step 1, for one file: (path, a record ready for the termbase, its counts of slogans,
     meetings and quoted strings, its tokens, or an error)."""
     try:
-        raw = read_document(Path(path))
+        data = Path(path).read_bytes()
+        digest = source_digest(data)
+        if digest in _known_sources:
+            # These very bytes were cleaned before, into a document the termbase holds.
+            return path, {"hash": _known_sources[digest], "digest": digest, "stored": True}, None, [], None
+        raw = document_from_bytes(Path(path), data)
     except (ValueError, OSError) as error:
         return path, None, None, [], str(error)
     document = clean_document(raw)
@@ -66,17 +71,21 @@ def clean_and_tokenize(path: str) -> tuple[str, dict | None, mine.DocumentCounts
         "dropped_json": json.dumps(document.dropped, ensure_ascii=False),
         "mojibake_json": json.dumps(document.mojibake, ensure_ascii=False),
         "sentences": pack(sentences), "counts": pack(counts.to_json()), "tokens": pack_tokens(tokens),
+        "digest": digest,
     }
     return path, record, counts, tokens, None
 
 
 _known_hashes: frozenset[str] = frozenset()
+_known_sources: dict[str, str] = {}
 
 
-def prepare_worker(known_hashes: frozenset[str]) -> str:
-    """Each process of a build: the segmenter, and the documents the termbase has."""
-    global _known_hashes
+def prepare_worker(known_hashes: frozenset[str], known_sources: dict[str, str] | None = None) -> str:
+    """Each process of a build: the segmenter, the documents the termbase has, and the files
+    (by digest) it cleaned them from."""
+    global _known_hashes, _known_sources
     _known_hashes = known_hashes
+    _known_sources = known_sources or {}
     return mine.prepare_segmenter()
 
 
@@ -159,8 +168,9 @@ def build(
         jobs = default_jobs() if len(files) >= SMALL_CORPUS else 1
     termbase = Termbase(db_path)
     known = frozenset(termbase.document_hashes())
-    dictionary = prepare_worker(known)
-    pool_context = (ProcessPoolExecutor(max_workers=jobs, initializer=prepare_worker, initargs=(known,))
+    sources = termbase.sources()
+    dictionary = prepare_worker(known, sources)
+    pool_context = (ProcessPoolExecutor(max_workers=jobs, initializer=prepare_worker, initargs=(known, sources))
                     if jobs > 1 else nullcontext())
     try:
         with pool_context as pool:
@@ -191,6 +201,7 @@ def build(
                             report.skipped.append(path)
                             continue
                         report.documents_seen += 1
+                        termbase.add_source(record["digest"], record["hash"])
                         if record["hash"] in known:
                             report.duplicates += 1
                             continue
@@ -260,10 +271,15 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
     from .curate import apply_merges
     from .enrich import enrich
 
-    if new_counts is None:
-        counts = mine.merge_counts(termbase.stored_counts())
+    # The stored documents' tokens are counted again, in batches, in the pool when there is one.
+    blobs = termbase.stored_count_blobs() if new_counts is None else termbase.stored_count_blobs(only=known or set())
+    size = max(1, min(200, -(-len(blobs) // (jobs * 4))))
+    batches = [blobs[i:i + size] for i in range(0, len(blobs), size)]
+    if pool is not None and len(batches) > 1:
+        parts = pool.map(documents_counts, batches)
     else:
-        counts = mine.merge_counts([new_counts, *termbase.stored_counts(only=known or set())])
+        parts = map(documents_counts, batches)
+    counts = mine.merge_counts([new_counts or mine.DocumentCounts(), *parts])
     terms = mine.select_terms(counts, settings)
     terms = apply_merges(terms, dict(termbase.connection.execute("SELECT variant, canonical FROM merges")))
     # In name order: examples rank by document name, and locating relies on it to stop early.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,8 +109,17 @@ def _canonical(name: str) -> str:
     return codecs.lookup(name).name
 
 
+def source_digest(data: bytes) -> str:
+    """Names a file's exact bytes: a build skips files whose bytes the termbase has cleaned."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def read_document(path: Path) -> RawDocument:
-    data = path.read_bytes()
+    return document_from_bytes(path, path.read_bytes())
+
+
+def document_from_bytes(path: Path, data: bytes) -> RawDocument:
+    """Decode a file's bytes (raises ValueError when they are empty or not text)."""
     if not data.strip():
         raise ValueError("empty file")
     text, encoding = decode_bytes(data)

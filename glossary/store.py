@@ -132,6 +132,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE documents ADD COLUMN tokens BLOB;
     """,
+    # 6: the files a build has cleaned, by the digest of their bytes, and the document each
+    # became (two encodings of one article are two sources of one document).
+    """
+    CREATE TABLE sources (digest TEXT PRIMARY KEY, document_hash TEXT NOT NULL);
+    """,
 ]
 
 
@@ -190,12 +195,22 @@ def unpack_tokens(blob: bytes) -> list[str]:
 
 def document_counts(counts_blob: bytes, tokens_blob: bytes | None):
     """A stored document's partial counts: those stored, plus the n-grams of its tokens."""
+    return documents_counts([(counts_blob, tokens_blob)])
+
+
+def documents_counts(blobs: Iterable[tuple[bytes, bytes | None]]):
+    """The merged partial counts of stored documents, given as (counts, tokens) blobs: their
+    stored counts, plus the n-grams of all their tokens counted as one stream."""
     from .mine import DocumentCounts, count_tokens
 
-    counts = DocumentCounts.from_json(unpack(counts_blob))
-    if tokens_blob is not None:
-        counts.add(count_tokens(unpack_tokens(tokens_blob)))
-    return counts
+    total = DocumentCounts()
+    tokens: list[str] = []
+    for counts_blob, tokens_blob in blobs:
+        total.add(DocumentCounts.from_json(unpack(counts_blob)))
+        if tokens_blob is not None:  # documents stored before migration 5 have full counts
+            tokens.extend(unpack_tokens(tokens_blob))
+    total.add(count_tokens(tokens))
+    return total
 
 
 @dataclass
@@ -327,6 +342,15 @@ class Termbase:
              record["author"], record["encoding"], record["script"], record["dropped_json"],
              record["mojibake_json"], record["sentences"], record["counts"], record["tokens"], now()))
 
+    def sources(self) -> dict[str, str]:
+        """File digest → the hash of the document the file was cleaned into."""
+        return dict(self.connection.execute(
+            "SELECT digest, document_hash FROM sources WHERE document_hash IN (SELECT hash FROM documents)"))
+
+    def add_source(self, digest: str, document_hash: str) -> None:
+        self.connection.execute("INSERT OR IGNORE INTO sources(digest, document_hash) VALUES (?, ?)",
+                                (digest, document_hash))
+
     def set_document_counts(self, document_hash: str, counts: bytes, tokens: bytes) -> None:
         self.connection.execute("UPDATE documents SET counts = ?, tokens = ? WHERE hash = ?",
                                 (counts, tokens, document_hash))
@@ -335,6 +359,11 @@ class Termbase:
         return self.connection.execute(
             "SELECT id, hash, path, name, title, date, publication, author, encoding, script, dropped_json,"
             " mojibake_json, added_at FROM documents ORDER BY name, id").fetchall()
+
+    def stored_count_blobs(self, only: set[str] | None = None) -> list[tuple[bytes, bytes | None]]:
+        """(counts, tokens) blobs of every document, or of those with hashes in `only`, in hash order."""
+        return [(counts, tokens) for document_hash, counts, tokens in self.connection.execute(
+            "SELECT hash, counts, tokens FROM documents ORDER BY hash") if only is None or document_hash in only]
 
     def stored_counts(self, only: set[str] | None = None) -> Iterator:
         """The stored partial counts of every document, or of the documents with hashes in `only`."""

@@ -319,3 +319,23 @@ def test_documents_cut_with_another_dictionary_are_cut_again(tmp_path, corpus):
     with Termbase(db) as termbase:
         assert dict(termbase.connection.execute("SELECT hash, tokens FROM documents")) == tokens
         assert termbase.connection.execute(query).fetchall() == terms
+
+
+def test_a_grown_corpus_cleans_only_the_files_it_has_not_seen(tmp_path, corpus, seed_paths, monkeypatch):
+    import glossary.pipeline as pipeline
+
+    db = tmp_path / "tb.sqlite3"
+    build([corpus], db_path=db, jobs=1)
+    cleaned = []
+    clean_document = pipeline.clean_document
+    monkeypatch.setattr(pipeline, "clean_document", lambda raw: cleaned.append(raw.path) or clean_document(raw))
+    shutil.copy(seed_paths[4], corpus / seed_paths[4].name)
+    # The same article in another encoding: other bytes, so it is cleaned, but it is no new document.
+    first = corpus / seed_paths[0].name
+    first.write_bytes(first.read_text(encoding="utf-8").encode("gb18030"))
+    report = build([corpus], db_path=db, jobs=1)
+    assert sorted(cleaned) == sorted([str(corpus / seed_paths[4].name), str(first)])
+    assert (report.documents_seen, report.documents_added, report.duplicates) == (5, 1, 4)
+    cleaned.clear()
+    report = build([corpus], db_path=db, jobs=1)
+    assert cleaned == [] and report.unchanged and report.duplicates == 5
