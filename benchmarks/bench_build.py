@@ -5,7 +5,8 @@
 For each size it generates a corpus from the seeds (benchmarks/corpus.py), then in one run
 times `glossary build` on it (a fresh termbase, workbook included) and `jieba.lcut` over the
 same decoded text in a single process, and prints MB/s for both, their ratio and the build's
-peak memory (max RSS of the build process). The ratio is against jieba.lcut's defaults (HMM on,
+peak memory (max RSS of the build process), then times adding one document to that termbase and
+a build with nothing changed. The ratio is against jieba.lcut's defaults (HMM on,
 as the build's segmenter has it); the rate with HMM=False is printed alongside for reference.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import corpus_text, make_corpus  # noqa: E402
+from corpus import SEEDS, corpus_text, make_corpus  # noqa: E402
 
 
 def time_build(folder: Path, work: Path, jobs: int | None) -> tuple[float, float]:
@@ -74,6 +76,11 @@ def main() -> None:
                   f"jieba.lcut {jieba_rate:5.2f} MB/s (on {sample_mb:.1f} MB)   ratio {build_rate / jieba_rate:4.1f}x   "
                   f"build peak RSS {peak_mb:6.0f} MB   "
                   f"[jieba.lcut HMM=False {no_hmm_rate:4.2f} MB/s, ratio {build_rate / no_hmm_rate:3.1f}x]", flush=True)
+            shutil.copy(sorted(SEEDS.glob("*.txt"))[0], folder / "added.txt")
+            added_seconds, _ = time_build(folder, work, arguments.jobs)
+            unchanged_seconds, _ = time_build(folder, work, arguments.jobs)
+            print(f"{'':9s}then, on the same termbase: one document added {added_seconds:5.1f} s, "
+                  f"nothing changed {unchanged_seconds:5.1f} s (workbook included)", flush=True)
     (small_mb, small_s) = results[0]
     for large_mb, large_s in results[1:]:
         print(f"{small_mb:.0f} → {large_mb:.0f} MB: time grew {large_s / small_s:.2f}x for {large_mb / small_mb:.1f}x the input")
