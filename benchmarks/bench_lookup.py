@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 QUERIES = ["两个维护", "兩個維護", "liang ge wei hu", "lianggeweihu", "liang3 ge4", "lgwh", "uphold",
-           "consultative body", "维护", "lainggeweihu", "zzqqxx"]
+           "consultative body", "维护", "lainggeweihu", "consultetive body", "两个维户", "zzqqxx"]
 
 
 def build_termbase(path: Path, count: int) -> None:

@@ -21,7 +21,6 @@ from .store import EFFECTIVE_ENGLISH_SQL, pinyin_key, resolve_db_path
 
 RANKS = ("exact", "prefix", "pinyin", "initials", "english", "substring", "near miss")
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_WORD_RE = re.compile(r"[a-z]{3,}")
 _EFFECTIVE_ENGLISH = EFFECTIVE_ENGLISH_SQL
 _SOURCE = ("CASE WHEN english_human != '' THEN (CASE WHEN status = 'approved' THEN 'approved' "
            "ELSE 'translator edit' END) WHEN english_imported != '' THEN 'imported: ' || english_imported_source "
@@ -129,35 +128,62 @@ def _english_matches(connection: sqlite3.Connection, query: str) -> list[tuple[i
     return matches
 
 
-def _candidates(connection: sqlite3.Connection, query: str) -> tuple[list[str], list[tuple[int, float]]]:
-    """Texts to compare a query with, and the (id, score) of the entry each belongs to: terms and
-    traditional forms for Chinese, pinyin keys and the distinct English words for Latin input."""
+def _pieces(probe: str, edits: int) -> list[str]:
+    """`edits` + 1 consecutive pieces of the probe: a string within `edits` edits of it holds
+    at least one of them unchanged (each edit breaks one piece at most)."""
+    count = edits + 1
+    if len(probe) < count:
+        return []
+    bounds = [len(probe) * i // count for i in range(count + 1)]
+    return [probe[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def _holding_any(column: str, pieces: list[str]) -> tuple[str, list[str]]:
+    """An SQL condition: the column holds one of the pieces (any row, when there are none)."""
+    if not pieces:
+        return "1", []
+    return "(" + " OR ".join(f"instr({column}, ?) > 0" for _ in pieces) + ")", pieces
+
+
+def _english_vocabulary(connection: sqlite3.Connection, word: str, edits: int) -> tuple[list[str], list[str]]:
+    """The distinct words of the entries' English that may be within `edits` of `word`, each
+    also without a plural "s" ("upholds" also as "uphold"): (forms to compare, their words)."""
+    condition, pieces = _holding_any("word", _pieces(word, edits))
+    forms, words = [], []
+    for (vocabulary_word,) in connection.execute(f"SELECT word FROM english_vocabulary WHERE {condition}", pieces):
+        forms.append(vocabulary_word)
+        words.append(vocabulary_word)
+        if len(vocabulary_word) > 4 and vocabulary_word.endswith("s"):
+            forms.append(vocabulary_word[:-1])
+            words.append(vocabulary_word)
+    return forms, words
+
+
+def _near_texts(connection: sqlite3.Connection, probe: str, cjk: bool, max_distance: int | None
+                ) -> tuple[list[str], list[int]]:
+    """Terms and traditional forms (Chinese) or pinyin keys (Latin) to compare a probe with,
+    and the id of the entry each belongs to: with a distance, only those that may be within it
+    (a length within reach, a piece of the probe unchanged); else all. The queries read only
+    indexed columns, so SQLite scans an index rather than the table."""
+    if max_distance is None:
+        low, high, pieces = 0, 1 << 30, []
+    else:
+        low, high, pieces = len(probe) - max_distance, len(probe) + max_distance, _pieces(probe, max_distance)
+    columns = ("term", "traditional") if cjk else ("search_pinyin",)
     texts: list[str] = []
-    owners: list[tuple[int, float]] = []
-    if _CJK_RE.search(query):
-        for term_id, term, traditional, score in connection.execute(
-                "SELECT id, term, traditional, score FROM terms"):
-            texts.append(term)
-            owners.append((term_id, score))
-            if traditional and traditional != term:
-                texts.append(traditional)
-                owners.append((term_id, score))
-        return texts, owners
-    words: dict[str, list[tuple[int, float]]] = {}
-    for term_id, pinyin, english, score in connection.execute(
-            "SELECT id, search_pinyin, search_english, score FROM terms"):
-        texts.append(pinyin)
-        owners.append((term_id, score))
-        for word in _WORD_RE.findall(english):
-            words.setdefault(word, []).append((term_id, score))
-    # Each distinct English word once (the vocabulary is small), "upholds" also as "uphold".
-    for word, entries in words.items():
-        forms = [word, word[:-1]] if len(word) > 4 and word.endswith("s") else [word]
-        for form in forms:
-            for entry in entries:
-                texts.append(form)
-                owners.append(entry)
-    return texts, owners
+    ids: list[int] = []
+    for column in columns:
+        condition, arguments = _holding_any(column, pieces)
+        rows = connection.execute(f"SELECT id, {column} FROM terms WHERE length({column}) BETWEEN ? AND ?"
+                                  f" AND {condition}", [low, high, *arguments]).fetchall()
+        texts += [row[1] for row in rows if row[1]]
+        ids += [row[0] for row in rows if row[1]]
+    return texts, ids
+
+
+def _scores(connection: sqlite3.Connection, ids) -> dict[int, float]:
+    ids = list(set(ids))
+    return dict(connection.execute(f"SELECT id, score FROM terms WHERE id IN ({','.join('?' for _ in ids)})", ids))
 
 
 def _near_misses(connection: sqlite3.Connection, query: str, max_distance: int = 2) -> list[dict]:
@@ -167,10 +193,14 @@ def _near_misses(connection: sqlite3.Connection, query: str, max_distance: int =
 
     cjk = bool(_CJK_RE.search(query))
     probe = query if cjk else pinyin_key(query)
-    texts, owners = _candidates(connection, query)
-    ranked = [(distance, owners[index]) for _, distance, index in
-              extract(probe, texts, scorer=Levenshtein.distance, score_cutoff=max_distance, limit=20)
-              if len(probe) > distance]
+    ranked = []
+    if probe:
+        texts, ids = _near_texts(connection, probe, cjk, max_distance)
+        hits = [(distance, ids[index]) for _, distance, index in
+                extract(probe, texts, scorer=Levenshtein.distance, score_cutoff=max_distance, limit=20)
+                if len(probe) > distance]
+        scores = _scores(connection, [term_id for _, term_id in hits])
+        ranked = [(distance, (term_id, scores[term_id])) for distance, term_id in hits]
     words = re.findall(r"[a-z]+", query.lower()) if not cjk else []
     if words:
         # Every English word of the query near some word of the entry's English.
@@ -178,12 +208,19 @@ def _near_misses(connection: sqlite3.Connection, query: str, max_distance: int =
         scores: dict[int, float] = {}
         for position, word in enumerate(words):
             allowed = max_distance if len(word) >= 5 else min(1, max_distance)
-            found: dict[int, int] = {}
-            for _, distance, index in extract(word, texts, scorer=Levenshtein.distance, score_cutoff=allowed,
+            forms, vocabulary = _english_vocabulary(connection, word, allowed)
+            nearest: dict[str, int] = {}
+            for _, distance, index in extract(word, forms, scorer=Levenshtein.distance, score_cutoff=allowed,
                                                limit=None):
-                term_id, score = owners[index]
-                found[term_id] = min(found.get(term_id, distance), distance)
-                scores[term_id] = score
+                near = vocabulary[index]
+                nearest[near] = min(nearest.get(near, distance), distance)
+            found: dict[int, int] = {}
+            for near, distance in nearest.items():
+                for term_id, score in connection.execute(
+                        "SELECT term_id, score FROM english_words JOIN terms ON terms.id = term_id WHERE word = ?",
+                        (near,)):
+                    found[term_id] = min(found.get(term_id, distance), distance)
+                    scores[term_id] = score
             matching = found if position == 0 else {i: matching[i] + d for i, d in found.items() if i in matching}
         ranked += [(distance, (term_id, scores[term_id])) for term_id, distance in matching.items()]
     result, seen = [], set()
@@ -201,12 +238,20 @@ def suggestions(query: str, db_path: str | None = None, limit: int = 5) -> list[
 
     connection = _connect(db_path)
     try:
-        texts, owners = _candidates(connection, query)
-        probe = query if _CJK_RE.search(query) else pinyin_key(query) or query.lower()
+        cjk = bool(_CJK_RE.search(query))
+        probe = query if cjk else pinyin_key(query) or query.lower()
+        texts, ids = _near_texts(connection, probe, cjk, None)
+        if not cjk:
+            # An English word stands for one of the entries that have it.
+            for word, term_id in connection.execute(
+                    "SELECT word, (SELECT min(term_id) FROM english_words WHERE english_words.word = english_vocabulary.word)"
+                    " AS term_id FROM english_vocabulary WHERE term_id IS NOT NULL"):
+                texts.append(word)
+                ids.append(term_id)
         hits = extract(probe, texts, scorer=Levenshtein.normalized_distance, score_cutoff=0.6, limit=limit * 4)
         names = []
         for _, _, index in sorted(hits, key=lambda hit: hit[1]):
-            row = connection.execute("SELECT term, pinyin FROM terms WHERE id = ?", (owners[index][0],)).fetchone()
+            row = connection.execute("SELECT term, pinyin FROM terms WHERE id = ?", (ids[index],)).fetchone()
             label = f"{row['term']} ({row['pinyin']})"
             if label not in names:
                 names.append(label)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import sqlite3
 import zlib
 from contextlib import contextmanager
@@ -137,7 +138,20 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE sources (digest TEXT PRIMARY KEY, document_hash TEXT NOT NULL);
     """,
+    # 7: the words of the English a translator sees, for near misses without reading every entry.
+    """
+    CREATE TABLE english_words (
+        word TEXT NOT NULL,
+        term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
+        PRIMARY KEY (word, term_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX english_words_term ON english_words(term_id);
+    CREATE TABLE english_vocabulary (word TEXT PRIMARY KEY) WITHOUT ROWID;
+    """,
 ]
+# Migrations that need more than SQL: the Python step that runs after the SQL of that number.
+DATA_MIGRATIONS = {7: lambda termbase: termbase.refresh_search()}
+ENGLISH_WORD_RE = re.compile(r"[a-z]{3,}")
 
 
 def pinyin_key(text: str) -> str:
@@ -295,6 +309,8 @@ class Termbase:
                 for statement in script.split(";"):
                     if statement.strip():
                         self.connection.execute(statement)
+                if number in DATA_MIGRATIONS:
+                    DATA_MIGRATIONS[number](self)
                 self.connection.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
@@ -428,12 +444,26 @@ class Termbase:
         return outcome
 
     def refresh_search(self, term_ids: Iterable[int] | None = None) -> None:
-        """Keep the lookup column in step with the English a translator sees (lower case)."""
+        """Keep the lookup column and the table of its words in step with the English a
+        translator sees (lower case)."""
         if term_ids is None:
             self.connection.execute(f"UPDATE terms SET search_english = lower({EFFECTIVE_ENGLISH_SQL})")
-            return
-        self.connection.executemany(f"UPDATE terms SET search_english = lower({EFFECTIVE_ENGLISH_SQL}) WHERE id = ?",
-                                    [(term_id,) for term_id in term_ids])
+            self.connection.execute("DELETE FROM english_words")
+            rows = self.connection.execute("SELECT id, search_english FROM terms").fetchall()
+        else:
+            ids = [(term_id,) for term_id in term_ids]
+            self.connection.executemany(
+                f"UPDATE terms SET search_english = lower({EFFECTIVE_ENGLISH_SQL}) WHERE id = ?", ids)
+            self.connection.executemany("DELETE FROM english_words WHERE term_id = ?", ids)
+            rows = [row for (term_id,) in ids for row in self.connection.execute(
+                "SELECT id, search_english FROM terms WHERE id = ?", (term_id,))]
+        pairs = [(word, term_id) for term_id, english in rows for word in set(ENGLISH_WORD_RE.findall(english))]
+        self.connection.executemany("INSERT OR IGNORE INTO english_words(word, term_id) VALUES (?, ?)", pairs)
+        # The distinct words, for near misses; a word no entry has any more finds nothing there.
+        if term_ids is None:
+            self.connection.execute("DELETE FROM english_vocabulary")
+        self.connection.executemany("INSERT OR IGNORE INTO english_vocabulary(word) VALUES (?)",
+                                    [(word,) for word in {word for word, _ in pairs}])
 
     def term_rows(self, include_rejected: bool = True) -> list[TermRow]:
         rows = self.connection.execute("SELECT * FROM terms ORDER BY (status = 'rejected'), score DESC,"

@@ -41,6 +41,8 @@ def _first(query, db):
     ("门协商机", "专门协商机构", "substring"),
     ("lainggeweihu", "两个维护", "near miss"),          # a typo in pinyin
     ("consultetive body", "专门协商机构", "near miss"),  # a typo in English
+    ("两个维户", "两个维护", "near miss"),               # a wrong character
+    ("uphols", "两个维护", "near miss"),                # a typo in one English word
 ])
 def test_query_forms(db, query, term, matched_by):
     match = _first(query, db)
@@ -110,3 +112,18 @@ def test_lookup_path_imports_no_heavy_module(db):
             "print(','.join(heavy))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_near_misses_follow_english_a_translator_gave(tmp_path, built):
+    import shutil
+
+    from glossary.store import Termbase
+
+    db = tmp_path / "tb.sqlite3"
+    shutil.copy(built[0], db)
+    with Termbase(db) as termbase:
+        term_id = termbase.connection.execute("SELECT id FROM terms WHERE term = '两个维护'").fetchone()[0]
+        with termbase.transaction():
+            termbase.set_human(term_id, {"english": "the Two Safeguards"}, who="test", action="import")
+    match = _first("safegards", str(db))
+    assert (match.term, match.matched_by) == ("两个维护", "near miss")
