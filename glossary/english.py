@@ -105,7 +105,11 @@ def _cedict() -> _Cedict:
 def _splitter():
     import rjieba
 
-    return rjieba.Jieba()
+    splitter = rjieba.Jieba()
+    for word in _draft_glosses():
+        if len(word) > 1:
+            splitter.add_word(word, None, None)  # so that 决策部署 has its own gloss
+    return splitter
 
 
 _GLOSS_NOISE_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]|^(to|a|an|the) |CL:.*$|abbr\. (of|for) .*$|variant of .*$|see .*$")
@@ -117,7 +121,7 @@ FUNCTION_WORDS = {"的": "", "之": "of", "和": "and", "与": "and", "及": "an
 def _gloss(word: str) -> str | None:
     if word in FUNCTION_WORDS:
         return FUNCTION_WORDS[word]
-    if len(word) == 1 and word in _draft_glosses():
+    if word in _draft_glosses():
         return _draft_glosses()[word]
     definitions = _cedict().get_definitions(word)
     if not definitions:
@@ -164,9 +168,52 @@ def _draft_words(text: str) -> list[str] | None:
     return glosses or None
 
 
+_PARENTHETICAL_RE = re.compile(r"\s*\([^)]*\)")
+
+
+def _reference_pieces(text: str) -> list[tuple[str, str | None]]:
+    """The text cut, left to right, into the longest parts that have a reference rendering
+    (with it, without its parenthetical notes) and the stretches between them (None)."""
+    table = reference_table()
+    longest = max(map(len, table), default=0)
+    pieces: list[tuple[str, str | None]] = []
+    stretch, position = "", 0
+    while position < len(text):
+        for size in range(min(longest, len(text) - position), 1, -1):
+            entry = table.get(text[position:position + size])
+            if entry:
+                if stretch:
+                    pieces.append((stretch, None))
+                    stretch = ""
+                pieces.append((text[position:position + size], _PARENTHETICAL_RE.sub("", entry["en"]).strip()))
+                position += size
+                break
+        else:
+            stretch += text[position]
+            position += 1
+    if stretch:
+        pieces.append((stretch, None))
+    return pieces
+
+
+def _draft(term: str) -> tuple[str | None, bool]:
+    """A draft and whether it used reference renderings of the term's parts."""
+    parts: list[str] = []
+    used_reference = False
+    for piece, english in _reference_pieces(term):
+        if english:
+            parts.append(english)
+            used_reference = True
+            continue
+        words = _draft_words(piece)
+        if words is None:
+            return None, False
+        parts.extend(words)
+    return (" ".join(parts), used_reference) if parts else (None, False)
+
+
 def dictionary_draft(term: str) -> str | None:
-    words = _draft_words(term)
-    return " ".join(words) if words else None
+    return _draft(term)[0]
 
 
 def slogan_draft(term: str, count: int | None, head: str) -> str | None:
@@ -218,7 +265,7 @@ def english_for(term: str, category: str = "", expansion: list[str] | None = Non
             components = [_component(zh) for zh in expansion]
         return English(entry["en"], SOURCE_REFERENCE, _describe_source(entry),
                        alternatives=entry.get("alternatives", []), components=components)
-    draft = None
+    draft, detail = None, "composed from CC-CEDICT glosses"
     if category == CATEGORY_SLOGAN:
         shape = slogan_shape(term)
         if shape:
@@ -228,10 +275,12 @@ def english_for(term: str, category: str = "", expansion: list[str] | None = Non
         if meeting:
             return English(meeting, SOURCE_DRAFT, "composed by the standard pattern for Party plenums and congresses",
                            components=[_component(zh) for zh in expansion or []])
-        draft = dictionary_draft(term)
+        draft, used_reference = _draft(term)
+        if used_reference:
+            detail = "composed from reference renderings of its parts and CC-CEDICT glosses"
     components = [_component(zh) for zh in expansion or []]
     if draft:
-        return English(draft, SOURCE_DRAFT, "composed from CC-CEDICT glosses", components=components)
+        return English(draft, SOURCE_DRAFT, detail, components=components)
     return English("", SOURCE_NONE, "no reference and no dictionary gloss", components=components)
 
 

@@ -54,6 +54,20 @@ def test_draft_when_no_reference():
     assert english.detail == "composed from CC-CEDICT glosses"
 
 
+def test_draft_uses_the_reference_renderings_of_a_terms_parts():
+    english = english_for("政协履职")  # 履职 has a reference rendering; the whole term has none
+    assert english.source == SOURCE_DRAFT and english.text == "CPPCC performance of duties"
+    assert "reference renderings of its parts" in english.detail
+    assert english_for("反映社情民意").text == "reflect social conditions and public sentiment"
+
+
+def test_domain_glosses_come_before_dictionary_senses():
+    # CC-CEDICT alone gives "municipal administration cooperate" and "member shoe office".
+    assert dictionary_draft("市政协") == "municipal CPPCC committee"
+    assert dictionary_draft("委员履职") == "member performance of duties"
+    assert dictionary_draft("省委决策部署") == "provincial Party committee decisions and arrangements"
+
+
 def test_slogan_draft_keeps_its_shape_and_drafts_components():
     english = english_for("四个凝聚", "numbered slogan", ["凝聚人心", "凝聚共识", "凝聚智慧", "凝聚力量"])
     assert english.source == SOURCE_DRAFT
