@@ -13,7 +13,6 @@ as the build's segmenter has it); the rate with HMM=False is printed alongside f
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import shutil
 import subprocess

@@ -116,14 +116,15 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
     settings = MiningSettings(min_freq=min_freq, min_cohesion=min_cohesion, min_entropy=min_entropy,
                               min_specificity=min_specificity, max_terms=max_terms)
     bar = None
-    progress = None
-    if sys.stderr.isatty():
-        def progress(done, total):
-            nonlocal bar
-            if bar is None:
-                bar = click.progressbar(length=total, label="reading", file=sys.stderr)
-                bar.__enter__()
-            bar.update(1)
+
+    def show_progress(done, total):
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="reading", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+
+    progress = show_progress if sys.stderr.isatty() else None
     try:
         report = run_build(list(paths) or ["seeds"], db_path=db, settings=settings, jobs=jobs,
                            write_workbook=write_workbook, out=out, warn=_warn, progress=progress)

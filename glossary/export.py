@@ -10,7 +10,7 @@ import io
 import json
 import os
 from dataclasses import asdict
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from . import __version__
 from .atomic import write_text_atomic

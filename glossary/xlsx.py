@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from .safety import cell_text

@@ -11,7 +11,6 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText
 
-from glossary.mine import Context, Term
 from glossary.safety import EXCEL_CELL_LIMIT, cell_text, csv_text
 from glossary.store import Termbase
 from glossary.workbook import GLOSSARY_COLUMNS, write_workbook
