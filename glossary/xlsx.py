@@ -33,12 +33,12 @@ def xml_attribute(value: str) -> str:
     return xml_text(value).replace('"', "&quot;")
 
 
-_WIDE_RE = re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]")
+_WIDE_RUN_RE = re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]+")
 
 
 def display_width(text: str) -> int:
     """Width in spreadsheet character units: CJK and full-width characters count twice."""
-    return len(text) + len(_WIDE_RE.findall(text))
+    return len(text) + sum(map(len, _WIDE_RUN_RE.findall(text)))
 
 
 def row_height(texts_and_widths: list[tuple[str, float]], line_height: float = 14.0, max_lines: int = 4) -> float:
@@ -160,9 +160,12 @@ class Sheet:
             yield "<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                                      for i, w in enumerate(self.widths, start=1)) + "</cols>"
         yield "<sheetData>"
-        self._data.seek(0)
+        # The rows as the UTF-8 bytes already written, not decoded and encoded again.
+        self._data.flush()
+        raw = self._data.buffer
+        raw.seek(0)
         while True:
-            chunk = self._data.read(1 << 20)
+            chunk = raw.read(1 << 20)
             if not chunk:
                 break
             yield chunk
@@ -197,6 +200,9 @@ class Workbook:
         self.sheets: list[Sheet] = []
         self._styles: dict[Style, int] = {}
         self._style_list: list[Style] = []
+        # Hashing a Style runs Python code; the same few Style objects come back for every cell.
+        self._styles_by_identity: dict[int, tuple[Style, int]] = {}
+        self._run_properties: dict[tuple, str] = {}
         self.default_style = self.style_id(Style())
 
     def add_sheet(self, name: str, widths: list[float] = (), freeze: str | None = None,
@@ -206,20 +212,27 @@ class Workbook:
         return sheet
 
     def style_id(self, style: Style) -> int:
+        known = self._styles_by_identity.get(id(style))
+        if known is not None and known[0] is style:
+            return known[1]
         index = self._styles.get(style)
         if index is None:
             index = self._styles[style] = len(self._style_list)
             self._style_list.append(style)
+        self._styles_by_identity[id(style)] = (style, index)  # the reference keeps the id unique
         return index
 
     def runs_xml(self, runs: list[Run]) -> str:
         out = []
         for run in runs:
-            properties = "<b/>" if run.bold else ""
-            properties += f'<sz val="{self.size}"/>'
-            if run.color:
-                properties += f'<color rgb="FF{run.color}"/>'
-            properties += f'<rFont val="{xml_attribute(self.font)}"/>'
+            properties = self._run_properties.get((run.bold, run.color))
+            if properties is None:
+                properties = "<b/>" if run.bold else ""
+                properties += f'<sz val="{self.size}"/>'
+                if run.color:
+                    properties += f'<color rgb="FF{run.color}"/>'
+                properties += f'<rFont val="{xml_attribute(self.font)}"/>'
+                self._run_properties[(run.bold, run.color)] = properties
             out.append(f'<r><rPr>{properties}</rPr><t xml:space="preserve">{xml_text(cell_text(run.text))}</t></r>')
         return "".join(out)
 
@@ -331,7 +344,7 @@ class Workbook:
             for number, sheet in enumerate(self.sheets, start=1):
                 with archive.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as stream:
                     for chunk in sheet._xml_chunks(selected=number == 1):
-                        stream.write(chunk.encode("utf-8"))
+                        stream.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
                 sheet.close()
 
 
