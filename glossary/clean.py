@@ -406,6 +406,11 @@ def _metadata(lines: list[str]) -> dict[str, str | None]:
     return found
 
 
+# Raised whenever a change to cleaning can change a cleaned text: a build then cleans every file
+# again instead of trusting the digests of files it cleaned before (see pipeline.build).
+CLEANER_VERSION = "1"
+
+
 def clean_document(raw: RawDocument) -> CleanDocument:
     text = normalise_text(strip_html(raw.text))
     original_lines = join_wrapped_lines(strip_inline_pinyin(text).split("\n"))

@@ -131,7 +131,8 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    click.echo(f"documents: {report.documents_seen} read, {report.documents_added} new, "
+    replacing = f" ({report.documents_replaced} replacing an earlier version)" if report.documents_replaced else ""
+    click.echo(f"documents: {report.documents_seen} read, {report.documents_added} new{replacing}, "
                f"{report.duplicates} already in the termbase")
     if report.unchanged:
         click.echo("corpus and settings unchanged: terms left as they were")

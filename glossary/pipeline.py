@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import mine
-from .clean import CleanDocument, Sentence, clean_document
+from .clean import CLEANER_VERSION, CleanDocument, Sentence, clean_document
 from .errors import GlossaryError
 from .read import document_from_bytes, find_documents, source_digest
 from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
@@ -34,6 +34,7 @@ SMALL_CORPUS = 8  # files; below this a process pool costs more than it saves
 class BuildReport:
     documents_seen: int = 0
     documents_added: int = 0
+    documents_replaced: int = 0  # earlier versions of changed files, now forgotten
     duplicates: int = 0
     skipped: list[str] = field(default_factory=list)
     terms: int = 0
@@ -54,9 +55,11 @@ def clean_and_tokenize(path: str) -> tuple[str, dict | None, mine.DocumentCounts
     try:
         data = Path(path).read_bytes()
         digest = source_digest(data)
+        source_path = str(Path(path).resolve())
         if digest in _known_sources:
             # These very bytes were cleaned before, into a document the termbase holds.
-            return path, {"hash": _known_sources[digest], "digest": digest, "stored": True}, None, [], None
+            return path, {"hash": _known_sources[digest], "digest": digest, "source_path": source_path,
+                          "stored": True}, None, [], None
         raw = document_from_bytes(Path(path), data)
     except (ValueError, OSError) as error:
         return path, None, None, [], str(error)
@@ -71,7 +74,7 @@ def clean_and_tokenize(path: str) -> tuple[str, dict | None, mine.DocumentCounts
         "dropped_json": json.dumps(document.dropped, ensure_ascii=False),
         "mojibake_json": json.dumps(document.mojibake, ensure_ascii=False),
         "sentences": pack(sentences), "counts": pack(counts.to_json()), "tokens": pack_tokens(tokens),
-        "digest": digest,
+        "digest": digest, "source_path": source_path,
     }
     return path, record, counts, tokens, None
 
@@ -168,7 +171,9 @@ def build(
         jobs = default_jobs() if len(files) >= SMALL_CORPUS else 1
     termbase = Termbase(db_path)
     known = frozenset(termbase.document_hashes())
-    sources = termbase.sources()
+    # Files are skipped by the digest of their bytes only if cleaning has not changed since.
+    sources = termbase.sources() if termbase.get_meta("cleaner") == CLEANER_VERSION else {}
+    documents_by_path = termbase.documents_by_path()
     dictionary = prepare_worker(known, sources)
     pool_context = (ProcessPoolExecutor(max_workers=jobs, initializer=prepare_worker, initargs=(known, sources))
                     if jobs > 1 else nullcontext())
@@ -189,6 +194,8 @@ def build(
                 if retokenized:
                     retokenize_stored(termbase)
                 seen_hashes: set[str] = set()
+                produced: set[str] = set()  # every document a file of this build is
+                files: list[tuple[str, str]] = []
                 number = 0
                 for batch, batch_counts in results:
                     new_counts.add(batch_counts)
@@ -201,7 +208,9 @@ def build(
                             report.skipped.append(path)
                             continue
                         report.documents_seen += 1
-                        termbase.add_source(record["digest"], record["hash"])
+                        termbase.add_source(record["source_path"], record["digest"], record["hash"])
+                        produced.add(record["hash"])
+                        files.append((record["source_path"], record["hash"]))
                         if record["hash"] in known:
                             report.duplicates += 1
                             continue
@@ -217,7 +226,18 @@ def build(
                 report.documents_added = len(seen_hashes)
                 if report.documents_seen == 0 and not known:
                     raise GlossaryError("no readable document in the given paths")
-                unchanged = not seen_hashes and not retokenized and termbase.get_meta("settings") == fingerprint
+                # A file that changed (edited, or cleaned differently by a new release) replaces
+                # the document it was before, unless another file of this build still is it.
+                replaced = {old for path, document_hash in files for old in documents_by_path.get(path, ())
+                            if old != document_hash and old not in produced and old in known}
+                for document_hash in sorted(replaced):
+                    termbase.remove_document(document_hash)
+                report.documents_replaced = len(replaced)
+                known = known - replaced
+                if termbase.get_meta("cleaner") != CLEANER_VERSION:
+                    termbase.set_meta("cleaner", CLEANER_VERSION)
+                unchanged = (not seen_hashes and not replaced and not retokenized
+                             and termbase.get_meta("settings") == fingerprint)
                 warm_up.join()
                 if not unchanged:
                     entries = mine_store(termbase, settings, pool, jobs, new_counts, known)

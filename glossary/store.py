@@ -133,10 +133,17 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE documents ADD COLUMN tokens BLOB;
     """,
-    # 6: the files a build has cleaned, by the digest of their bytes, and the document each
-    # became (two encodings of one article are two sources of one document).
+    # 6: the files a build has cleaned: where (absolute path), the digest of their bytes, and
+    # the document each became (two encodings of one article are two sources of one document).
     """
-    CREATE TABLE sources (digest TEXT PRIMARY KEY, document_hash TEXT NOT NULL);
+    CREATE TABLE sources (
+        path TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        document_hash TEXT NOT NULL,
+        PRIMARY KEY (path, digest)
+    );
+    CREATE INDEX sources_digest ON sources(digest);
+    CREATE INDEX sources_document ON sources(document_hash);
     """,
     # 7: the words of the English a translator sees, for near misses without reading every entry.
     """
@@ -363,9 +370,21 @@ class Termbase:
         return dict(self.connection.execute(
             "SELECT digest, document_hash FROM sources WHERE document_hash IN (SELECT hash FROM documents)"))
 
-    def add_source(self, digest: str, document_hash: str) -> None:
-        self.connection.execute("INSERT OR IGNORE INTO sources(digest, document_hash) VALUES (?, ?)",
-                                (digest, document_hash))
+    def documents_by_path(self) -> dict[str, set[str]]:
+        """Absolute file path → the documents files at that path were cleaned into."""
+        found: dict[str, set[str]] = {}
+        for path, document_hash in self.connection.execute("SELECT path, document_hash FROM sources"):
+            found.setdefault(path, set()).add(document_hash)
+        return found
+
+    def add_source(self, path: str, digest: str, document_hash: str) -> None:
+        self.connection.execute("INSERT OR IGNORE INTO sources(path, digest, document_hash) VALUES (?, ?, ?)",
+                                (path, digest, document_hash))
+
+    def remove_document(self, document_hash: str) -> None:
+        """Forget a document (an earlier version of a file that has changed) and its sources."""
+        self.connection.execute("DELETE FROM documents WHERE hash = ?", (document_hash,))
+        self.connection.execute("DELETE FROM sources WHERE document_hash = ?", (document_hash,))
 
     def set_document_counts(self, document_hash: str, counts: bytes, tokens: bytes) -> None:
         self.connection.execute("UPDATE documents SET counts = ?, tokens = ? WHERE hash = ?",

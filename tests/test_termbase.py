@@ -339,3 +339,58 @@ def test_a_grown_corpus_cleans_only_the_files_it_has_not_seen(tmp_path, corpus, 
     cleaned.clear()
     report = build([corpus], db_path=db, jobs=1)
     assert cleaned == [] and report.unchanged and report.duplicates == 5
+
+
+def _edited(path):
+    """The file with its longest paragraph gone, as a translator's correction might leave it."""
+    paragraphs = path.read_text(encoding="utf-8").split("\n")
+    paragraphs.remove(max(paragraphs, key=len))
+    path.write_text("\n".join(paragraphs), encoding="utf-8")
+
+
+def test_an_edited_file_replaces_its_earlier_version(tmp_path, corpus, seed_paths):
+    db, fresh = tmp_path / "tb.sqlite3", tmp_path / "fresh.sqlite3"
+    build([corpus], db_path=db)
+    _edited(corpus / seed_paths[1].name)
+    report = build([corpus], db_path=db)
+    assert (report.documents_added, report.documents_replaced, report.duplicates) == (1, 1, 3)
+    build([corpus], db_path=fresh)
+    query = "SELECT term, frequency, documents, score FROM terms WHERE in_corpus = 1 ORDER BY term"
+    with Termbase(db) as edited, Termbase(fresh) as rebuilt:
+        assert edited.document_hashes() == rebuilt.document_hashes() and len(edited.document_hashes()) == 4
+        assert edited.connection.execute(query).fetchall() == rebuilt.connection.execute(query).fetchall()
+    result = _invoke("build", corpus, "--db", db, "--out", tmp_path / "g.xlsx")
+    assert result.exit_code == 0 and "unchanged" in result.output
+
+
+def test_a_new_way_of_cleaning_cleans_every_file_again(tmp_path, corpus, monkeypatch):
+    import glossary.pipeline as pipeline
+
+    db = tmp_path / "tb.sqlite3"
+    build([corpus], db_path=db)
+    cleaned = []
+    clean_document = pipeline.clean_document
+
+    def clean_differently(raw):
+        cleaned.append(raw.path)
+        document = clean_document(raw)
+        document.text += "\n"  # another cleaned text, so another document
+        return document
+
+    monkeypatch.setattr(pipeline, "CLEANER_VERSION", "a later release")
+    monkeypatch.setattr(pipeline, "clean_document", clean_differently)
+    report = build([corpus], db_path=db)
+    assert len(cleaned) == 4 and (report.documents_added, report.documents_replaced) == (4, 4)
+    with Termbase(db) as termbase:
+        assert len(termbase.document_hashes()) == 4
+
+
+def test_files_of_the_same_name_in_another_folder_replace_nothing(tmp_path, seed_paths):
+    db = tmp_path / "tb.sqlite3"
+    for folder, seed in (("a", seed_paths[0]), ("b", seed_paths[1])):
+        (tmp_path / folder).mkdir()
+        shutil.copy(seed, tmp_path / folder / "article.txt")
+        report = build([tmp_path / folder], db_path=db)
+        assert report.documents_added == 1 and report.documents_replaced == 0
+    with Termbase(db) as termbase:
+        assert len(termbase.document_hashes()) == 2
