@@ -184,8 +184,9 @@ def build(
             batches = [files[i:i + size] for i in range(0, len(files), size)]
             results = (pool.map(clean_and_count_batch, batches) if pool
                        else map(clean_and_count_batch, batches))
+            # Dictionaries the parent needs only if there is mining to do: loaded as soon as a new
+            # document shows there is, while the parent mostly waits for the workers.
             warm_up = threading.Thread(target=_warm_up, daemon=True)
-            warm_up.start()  # the parent mostly waits for the workers meanwhile
             new_counts = mine.DocumentCounts()
             with termbase.transaction():
                 # The tool's words changed since the stored documents were cut (an upgrade):
@@ -223,6 +224,8 @@ def build(
                             continue
                         seen_hashes.add(record["hash"])
                         termbase.add_document_record(record)
+                        if warm_up.ident is None:
+                            warm_up.start()
                 report.documents_added = len(seen_hashes)
                 if report.documents_seen == 0 and not known:
                     raise GlossaryError("no readable document in the given paths")
@@ -238,8 +241,10 @@ def build(
                     termbase.set_meta("cleaner", CLEANER_VERSION)
                 unchanged = (not seen_hashes and not replaced and not retokenized
                              and termbase.get_meta("settings") == fingerprint)
-                warm_up.join()
                 if not unchanged:
+                    if warm_up.ident is None:
+                        warm_up.start()
+                    warm_up.join()
                     entries = mine_store(termbase, settings, pool, jobs, new_counts, known)
                     outcome = termbase.upsert_mined_terms(entries)
                     report.added, report.updated, report.retired = (
