@@ -195,8 +195,7 @@ def build(
                 if retokenized:
                     retokenize_stored(termbase)
                 seen_hashes: set[str] = set()
-                produced: set[str] = set()  # every document a file of this build is
-                files: list[tuple[str, str]] = []
+                cleaned: list[tuple[str, str]] = []  # (absolute path, document) of every file read
                 number = 0
                 for batch, batch_counts in results:
                     new_counts.add(batch_counts)
@@ -210,8 +209,7 @@ def build(
                             continue
                         report.documents_seen += 1
                         termbase.add_source(record["source_path"], record["digest"], record["hash"])
-                        produced.add(record["hash"])
-                        files.append((record["source_path"], record["hash"]))
+                        cleaned.append((record["source_path"], record["hash"]))
                         if record["hash"] in known:
                             report.duplicates += 1
                             continue
@@ -231,7 +229,8 @@ def build(
                     raise GlossaryError("no readable document in the given paths")
                 # A file that changed (edited, or cleaned differently by a new release) replaces
                 # the document it was before, unless another file of this build still is it.
-                replaced = {old for path, document_hash in files for old in documents_by_path.get(path, ())
+                produced = {document_hash for _, document_hash in cleaned}
+                replaced = {old for path, document_hash in cleaned for old in documents_by_path.get(path, ())
                             if old != document_hash and old not in produced and old in known}
                 for document_hash in sorted(replaced):
                     termbase.remove_document(document_hash)

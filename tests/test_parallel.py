@@ -45,3 +45,19 @@ def test_a_duplicate_document_in_another_batch_is_counted_once(tmp_path, seed_pa
         results[folder.name] = [{k: v for k, v in e.items() if k != "id"}
                                 for e in _entries(db, tmp_path, folder.name)]
     assert results["alone"] == results["twice"]
+
+
+def test_progress_counts_every_file_against_the_same_total(tmp_path, seed_paths):
+    import shutil
+
+    from glossary.pipeline import build
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for copy in range(2):  # enough files for the process pool
+        for path in seed_paths:
+            shutil.copy(path, folder / f"{copy}-{path.name}")
+    (folder / "empty.txt").write_text("", encoding="utf-8")  # skipped, yet counted as read
+    calls = []
+    build([folder], db_path=tmp_path / "tb.sqlite3", jobs=2, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(number, 11) for number in range(1, 12)]
