@@ -402,10 +402,8 @@ class Termbase:
 
     def stored_counts(self, only: set[str] | None = None) -> Iterator:
         """The stored partial counts of every document, or of the documents with hashes in `only`."""
-        for document_hash, counts, tokens in self.connection.execute(
-                "SELECT hash, counts, tokens FROM documents ORDER BY hash"):
-            if only is None or document_hash in only:
-                yield document_counts(counts, tokens)
+        for counts, tokens in self.stored_count_blobs(only):
+            yield document_counts(counts, tokens)
 
     def stored_document_blobs(self) -> list[tuple]:
         """(hash, path, encoding, script, packed sentences) of every document, in hash order."""
