@@ -115,6 +115,10 @@ def _splitter():
 _GLOSS_NOISE_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]|^(to|a|an|the) |CL:.*$|abbr\. (of|for) .*$|variant of .*$|see .*$")
 
 
+# Definitions that describe the character rather than give a sense: "used in 提防 and 提溜",
+# "to imitate (variant of 效[xiao4])".
+_NOT_A_SENSE_RE = re.compile(r"^used in |variant of ")
+
 FUNCTION_WORDS = {"的": "", "之": "of", "和": "and", "与": "and", "及": "and", "地": "", "得": ""}
 
 
@@ -127,6 +131,8 @@ def _gloss(word: str) -> str | None:
     if not definitions:
         return None
     for definition in definitions:
+        if _NOT_A_SENSE_RE.search(definition):
+            continue
         cleaned = _GLOSS_NOISE_RE.sub("", definition)
         cleaned = re.sub(r"[\u3400-\u9fff]+", "", cleaned)
         cleaned = re.split(r"\s*[,;]\s*|\s+in \w+ province", cleaned)[0]

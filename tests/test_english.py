@@ -68,6 +68,12 @@ def test_domain_glosses_come_before_dictionary_senses():
     assert dictionary_draft("省委决策部署") == "provincial Party committee decisions and arrangements"
 
 
+def test_drafts_skip_definitions_that_only_describe_a_character():
+    # CC-CEDICT's first lines for 万 and 魂 are "used in 万俟" and "old variant of 魂".
+    assert "used in" not in dictionary_draft("万企")
+    assert dictionary_draft("凝心铸魂").endswith("soul")
+
+
 def test_slogan_draft_keeps_its_shape_and_drafts_components():
     english = english_for("四个凝聚", "numbered slogan", ["凝聚人心", "凝聚共识", "凝聚智慧", "凝聚力量"])
     assert english.source == SOURCE_DRAFT
