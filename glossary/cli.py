@@ -229,8 +229,10 @@ def export_command(format_, out, db):
 def import_command(file, db, prefer, mapping, dry_run, user):
     """Take back an edited workbook, or bring in an outside glossary (TBX, CSV/TSV, OmegaT, XLSX).
 
-    Our own workbook is matched by ID (rows without an ID are terms added by hand); any other
-    file is merged by its Chinese terms, its English labelled `imported: FILE`.
+    Our own workbook is matched by ID (rows without an ID are terms added by hand), from any
+    earlier export; any other file is merged by its Chinese terms, its English labelled
+    `imported: FILE`. Exits with status 1 when part of the file was not applied (conflicts,
+    repeated rows, IDs the termbase never gave out), each listed.
     """
     from .importer import is_our_workbook
     from .store import Termbase, current_user
@@ -249,15 +251,30 @@ def _import_workbook(termbase, file, prefer, dry_run, who):
     if not dry_run:
         apply_import(termbase, report, who, os.path.basename(file))
     verb = "would change" if dry_run else "changed"
-    click.echo(f"{'would add' if dry_run else 'added'} {len(report.added)}, {verb} {len(report.changed)}, "
-               f"skipped {report.skipped} unchanged, {len(report.conflicts)} conflicts")
-    for change in report.added + report.changed:
+    click.echo(f"{'would add' if dry_run else 'added'} {len(report.added) + len(report.revived)}, {verb} "
+               f"{len(report.changed) + len(report.retired)}, skipped {report.skipped} unchanged, "
+               f"{len(report.conflicts)} conflicts")
+    for change in report.added + report.revived + report.changed + report.retired:
         fields = ", ".join(f"{k}={v!r}" for k, v in change.values.items())
-        click.echo(f"  row {change.row} {change.term}: {fields}")
+        note = f" ({change.note})" if change.note else ""
+        click.echo(f"  row {change.row} {change.term}: {fields}{note}")
+    if report.merged:
+        click.echo(f"{len(report.merged)} edits of merged entries went to the entries that absorbed them (above)")
+    if report.retired:
+        click.echo(f"{len(report.retired)} edits of retired entries were kept on them, shown if they return (above)")
     for conflict in report.conflicts:
+        if conflict.reason:
+            click.echo(f"  conflict row {conflict.row} {conflict.term} {conflict.field}: {conflict.reason} "
+                       f"({conflict.in_file}); not applied, the termbase keeps its value")
+            continue
         click.echo(f"  conflict row {conflict.row} {conflict.term} {conflict.field}: termbase has "
                    f"{conflict.in_store!r}, file has {conflict.in_file!r} (exported {conflict.exported!r}); "
                    "not applied (use --prefer file or --prefer store)")
+    for left in report.not_applied:
+        click.echo(f"  not applied row {left.row} {left.term}: {left.reason}")
+    if not report.complete:
+        # Applied as far as it could be; what was not is listed above, and the status says so.
+        sys.exit(1)
 
 
 def _import_outside(termbase, file, mapping, dry_run, who):
