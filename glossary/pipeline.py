@@ -30,6 +30,7 @@ from .read import document_from_bytes, find_documents, source_digest
 from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
 
 SMALL_CORPUS = 8  # files; below this a process pool costs more than it saves
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 @dataclass
@@ -90,6 +91,9 @@ def start_worker(parent: int, known_hashes: frozenset[str], known_sources: dict[
     """A worker of the build's pool: it dies with the build (whatever signal ends it, SIGKILL
     included) and leaves Ctrl-C to the build, which stops it without a traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's handler, inherited by fork
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # held back while the pool forked
     _die_with_parent(parent)
     return prepare_worker(known_hashes, known_sources)
 
@@ -116,6 +120,11 @@ def stop_pool(pool) -> None:
             process.kill()
     for process in processes:
         process.join(timeout=5)
+    # Let the pool's manager thread see its workers gone and close its pipes now, not race
+    # the interpreter's exit over them (an "Exception ignored … Bad file descriptor" otherwise).
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(timeout=5)
 
 
 @contextmanager
@@ -123,6 +132,15 @@ def worker_pool(jobs: int, known: frozenset[str], sources: dict[str, str]) -> It
     """The build's process pool, whose workers end with the build however it ends."""
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(os.getpid(), known, sources))
     try:
+        # The workers are started now, with Ctrl-C and SIGTERM held back until every fork is
+        # done: a signal in the middle of a fork leaves the pool (and logging's lock) half made.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS) if hasattr(signal, "pthread_sigmask") else None
+        try:
+            for _ in range(jobs):
+                pool.submit(int)
+        finally:
+            if held is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
         yield pool
     except BrokenProcessPool:
         stop_pool(pool)
