@@ -269,10 +269,10 @@ def parse_delimited(name: str, data: bytes, mapping=None):
         delimiter = "\t" if "\t" in sample else ","
     try:
         # strict: a quote left open is an error, not a field that swallows the rows after it.
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+        rows = list(reader)
     except csv.Error as error:
-        raise GlossaryError(f"{name}: not a well-formed {'TSV' if delimiter == chr(9) else 'CSV'} file "
-                            f"({error}; a quote left open?)") from None
+        raise GlossaryError(f"{name}: line {reader.line_num}: a quote left open or misplaced ({error})") from None
     entries, used = _entries_from_rows(name, rows, mapping, "row")
     label = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}[delimiter]
     return entries, f"{'TSV' if delimiter == chr(9) else 'CSV'} ({encoding}, {label}-separated)", used

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import glossary
 from glossary.export import json_text
 from glossary.pipeline import build
 from glossary.store import Termbase
@@ -23,10 +24,13 @@ COMMAND = "from glossary.cli import main; main()"
 
 
 def _start(corpus, db, out) -> subprocess.Popen:
-    """`glossary build -j 2` in its own process group, as a shell would start it."""
+    """`glossary build -j 2` in its own process group, as a shell would start it, running the
+    package these tests import."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        p for p in (str(Path(glossary.__file__).parent.parent), os.environ.get("PYTHONPATH")) if p))
     return subprocess.Popen([sys.executable, "-c", COMMAND, "build", str(corpus), "-j", "2", "--db", str(db),
                              "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True, cwd=str(Path(db).parent))
+                            start_new_session=True, cwd=str(Path(db).parent), env=env)
 
 
 def _group(group: int) -> list[tuple[int, str]]:
