@@ -59,6 +59,9 @@ def reports_errors(command):
         finally:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
+            from . import store
+
+            store.busy_timeout_option = None
 
     return wrapper
 
@@ -78,8 +81,9 @@ def _stop_on_sigterm():
 
 
 def _set_busy_timeout(context, parameter, value):
-    if value is not None:
-        os.environ["GLOSSARY_BUSY_TIMEOUT"] = str(value)
+    from . import store
+
+    store.busy_timeout_option = value  # for this command only (reports_errors resets it)
     return value
 
 

@@ -427,7 +427,13 @@ def add_entries(termbase: Termbase, terms: list, category: str, not_in_corpus: l
     found = mine.locate_all((document_from_blob(r) for r in termbase.stored_document_blobs()), wanted)
     stamp = now()
     ids = {}
+    retired = dict(termbase.connection.execute("SELECT term, id FROM dormant_terms WHERE state = 'retired'"))
     for simplified, traditional in pairs:
+        if simplified in retired:
+            # A retired entry comes back under its ID, with what it had; never a second ID.
+            termbase.revive(retired[simplified])
+            ids[simplified] = retired[simplified]
+            continue
         pinyin = to_pinyin(simplified)
         frequency = found.frequency.get(simplified, 0)
         contexts = mine.choose_contexts(simplified, found.contexts.get(simplified, []))
