@@ -322,7 +322,7 @@ def plan_import(termbase: Termbase, path: str | os.PathLike, prefer: str | None 
             report.not_applied.append(NotApplied(number, record["Term"],
                                                  f"ID {term_id} is {entry['term']!r}, not {record['Term']!r}"))
             continue
-        seen_terms.setdefault(to_simplified(entry["term"]), number)
+        seen_terms.setdefault(entry["term"], number)  # headwords are simplified already
         exported = revisions.get(term_id)
         exported_values = ({"english": exported.get("English", ""), "status": exported.get("Status", ""),
                             "notes": exported.get("Notes", "")} if exported else termbase.human_values(entry))
