@@ -405,7 +405,12 @@ class Termbase:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if is_busy_error(error):
+                raise GlossaryError(busy_message(self.path, error)) from None
+            raise
         try:
             yield self.connection
         except BaseException:
