@@ -43,6 +43,7 @@ class BuildReport:
     retired: int = 0
     unchanged: bool = False
     workbook: str | None = None
+    cluster: object = None  # cluster.ClusterStats of a build on a Dask cluster
 
 
 def default_jobs() -> int:
@@ -54,8 +55,16 @@ def clean_and_tokenize(path: str) -> tuple[str, dict | None, mine.DocumentCounts
     meetings and quoted strings, its tokens, or an error)."""
     try:
         data = Path(path).read_bytes()
+    except OSError as error:
+        return path, None, None, [], str(error)
+    return clean_and_tokenize_bytes(path, data, str(Path(path).resolve()))
+
+
+def clean_and_tokenize_bytes(path: str, data: bytes, source_path: str
+                             ) -> tuple[str, dict | None, mine.DocumentCounts | None, list[str], str | None]:
+    """`clean_and_tokenize` of bytes read elsewhere (a cluster worker reading a URL)."""
+    try:
         digest = source_digest(data)
-        source_path = str(Path(path).resolve())
         if digest in _known_sources:
             # These very bytes were cleaned before, into a document the termbase holds.
             return path, {"hash": _known_sources[digest], "digest": digest, "source_path": source_path,
@@ -170,6 +179,11 @@ def build(
     if not jobs:
         jobs = default_jobs() if len(files) >= SMALL_CORPUS else 1
     termbase = Termbase(db_path)
+    cluster_store = termbase.get_meta("document_store")
+    if cluster_store:
+        termbase.close()
+        raise GlossaryError(f"{termbase.path} keeps its documents' text in the cluster store {cluster_store}: "
+                            "build it with --cluster")
     known = frozenset(termbase.document_hashes())
     # Files are skipped by the digest of their bytes only if cleaning has not changed since.
     sources = termbase.sources() if termbase.get_meta("cleaner") == CLEANER_VERSION else {}
