@@ -8,8 +8,9 @@ The same functions as a local build (`pipeline`), placed differently:
   client receives each file's digest and the document's metadata, nothing that grows with
   its text.
 - count, on the workers: the stored documents are counted a batch per task, the batches'
-  counts are added in a tree on the workers, and the total is pruned by `--min-freq` there
-  (only after the full merge: a rare n-gram in one batch may be common in all of them).
+  counts are added in a tree on the workers, and the candidates are selected from the total
+  there (thresholds apply only after the full merge: a rare n-gram in one batch may be common
+  in all of them); the client receives the candidates, not the counts.
 - locate, on the workers: the candidates the client selected are looked for in batches of
   stored documents; the occurrences are merged in a tree and only the result is sent.
 - the client selects, enriches and writes the termbase and the workbook in one transaction.
@@ -45,6 +46,9 @@ class ClusterStats:
 
     workers: int = 0
     client_bytes: int = 0
+    metadata_bytes: int = 0  # per file: digest, title, date, dropped lines (the Sources sheet)
+    candidate_bytes: int = 0  # the terms selected from the merged counts
+    occurrence_bytes: int = 0  # merged occurrences: frequencies, neighbours, examples
     map_seconds: float = 0.0
     count_seconds: float = 0.0
     locate_seconds: float = 0.0
@@ -173,30 +177,37 @@ def _prepare(known: frozenset[str], sources: dict[str, str]) -> None:
         _prepared = (known, sources)
 
 
-def map_files(paths: list[str], known: frozenset[str], sources: dict[str, str], store: str) -> list[tuple]:
-    """Read, clean and segment files; store each new document; return (path, metadata, error)."""
+def read_source(path: str) -> tuple[bytes, str]:
+    """A file's bytes and the name its source is remembered by (a URL is its own name)."""
+    if is_url(path):
+        return read_bytes(path), path
+    return pipeline.read_file(path)
+
+
+def map_files(paths: list[str], known: frozenset[str], sources: dict[str, str], store: str
+              ) -> tuple[list[tuple], mine.DocumentCounts]:
+    """The local build's map step on a worker: read, clean, segment and count a batch of files.
+    Each new document's sentences, tokens and counts go to the store; the records returned
+    keep only metadata, and the batch's counts stay on the worker for the tree merge."""
     _prepare(known, sources)
-    results = []
-    for path in paths:
-        try:
-            data = read_bytes(path)
-        except (OSError, ValueError) as error:
-            results.append((path, None, str(error)))
+    results, counts = pipeline.clean_and_count_batch(paths, read_source)
+    for path, record, _ in results:
+        if record is None or record.get("stored"):
             continue
-        path, record, _, _, error = pipeline.clean_and_tokenize_bytes(path, data, source_path=_absolute(path))
-        if record is not None and is_url(path) and "path" in record:
-            record["path"] = path  # a URL is its own name; Path() would fold its "//"
-        if record is not None and not record.get("stored") and record["hash"] not in known:
-            write_object(store, record["hash"], record.pop("sentences"), record.pop("counts"), record.pop("tokens"))
-        elif record is not None:
-            for blob in ("sentences", "counts", "tokens"):
-                record.pop(blob, None)
-        results.append((path, record, error))
-    return results
+        if is_url(path):
+            record["path"] = path  # Path() would fold a URL's "//"
+        blobs = record.pop("sentences"), record.pop("counts"), record.pop("tokens")
+        if record["hash"] not in known:
+            write_object(store, record["hash"], *blobs)
+    return results, counts
 
 
-def _absolute(path: str) -> str:
-    return path if is_url(path) else str(Path(path).resolve())
+def records_of(mapped: tuple) -> list[tuple]:
+    return mapped[0]
+
+
+def counts_of(mapped: tuple) -> mine.DocumentCounts:
+    return mapped[1]
 
 
 def count_documents(hashes: list[str], store: str) -> mine.DocumentCounts:
@@ -225,12 +236,16 @@ def add_counts(a: mine.DocumentCounts, b: mine.DocumentCounts) -> mine.DocumentC
     return total
 
 
-def prune_counts(counts: mine.DocumentCounts, min_freq: int) -> mine.DocumentCounts:
-    """Drop the words and n-grams no selection can use: rarer than the least frequency a term
-    needs (a term's words and its bigrams are at least as frequent as the term)."""
-    counts.ngrams = type(counts.ngrams)({k: v for k, v in counts.ngrams.items() if v >= min_freq})
-    counts.unigrams = type(counts.unigrams)({k: v for k, v in counts.unigrams.items() if v >= min_freq})
-    return counts
+def subtract_counts(total: mine.DocumentCounts, twice: mine.DocumentCounts) -> mine.DocumentCounts:
+    """Take away documents two batches both counted (the same text in two files)."""
+    total.subtract(twice)
+    return total
+
+
+def select_terms(counts: mine.DocumentCounts, settings: mine.MiningSettings) -> list:
+    """The candidates of the merged counts, selected where the counts are: only they travel."""
+    _prepare(frozenset(), {})
+    return mine.select_terms(counts, settings)
 
 
 def locate_documents(rows: list[tuple], store: str, terms: list, counts_only: bool) -> mine.Occurrences:
@@ -259,8 +274,10 @@ def _tree_reduce(client, futures: list, combine: Callable):
     return futures[0]
 
 
-def _sized(value, stats: ClusterStats):
-    stats.client_bytes += len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+def _sized(value, stats: ClusterStats, kind: str):
+    size = len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    stats.client_bytes += size
+    setattr(stats, f"{kind}_bytes", getattr(stats, f"{kind}_bytes") + size)
     return value
 
 
@@ -301,15 +318,18 @@ def build_on_cluster(
 
         started = time.perf_counter()
         batches = [files[i:i + BATCH_FILES] for i in range(0, len(files), BATCH_FILES)]
-        futures = client.map(map_files, batches, known=known_future, sources=sources_future, store=store,
-                             retries=3, pure=False)
+        mapped = client.map(map_files, batches, known=known_future, sources=sources_future, store=store,
+                            retries=3, pure=False)
+        futures = client.map(records_of, mapped, retries=3)
+        batch_counts = client.map(counts_of, mapped, retries=3)  # stay on the workers
+        futures += mapped + batch_counts
         results: dict[int, list] = {}
-        index_of = {future.key: i for i, future in enumerate(futures)}
+        index_of = {future.key: i for i, future in enumerate(futures[:len(batches)])}
         done = 0
         from distributed import as_completed
 
-        for future in as_completed(futures):
-            results[index_of[future.key]] = _sized(future.result(), stats)
+        for future in as_completed(futures[:len(batches)]):
+            results[index_of[future.key]] = _sized(future.result(), stats, "metadata")
             done += len(results[index_of[future.key]])
             if progress:
                 progress(done, len(files))
@@ -324,8 +344,10 @@ def build_on_cluster(
                 client.gather(client.map(retokenize, [rows[i:i + 200] for i in range(0, len(rows), 200)],
                                          store=store, retries=3, pure=False))
             seen: set[str] = set()
+            counted_twice: list[str] = []  # documents an earlier batch counted, and a later one again
             cleaned: list[tuple[str, str]] = []
             for index in range(len(batches)):
+                batch_seen: set[str] = set()
                 for path, record, error in results[index]:
                     if error:
                         warn(f"skipped {path}: {error}")
@@ -336,8 +358,12 @@ def build_on_cluster(
                     cleaned.append((record["source_path"], record["hash"]))
                     if record["hash"] in known or record["hash"] in seen:
                         report.duplicates += 1
+                        if record["hash"] in seen and record["hash"] not in batch_seen and not record.get("stored"):
+                            counted_twice.append(record["hash"])
+                        batch_seen.add(record["hash"])
                         continue
                     seen.add(record["hash"])
+                    batch_seen.add(record["hash"])
                     termbase.add_document_record({**record, "sentences": b"", "counts": b"", "tokens": None})
                     rows_by_hash[record["hash"]] = (record["path"], record["encoding"], record["script"])
             report.documents_added = len(seen)
@@ -356,7 +382,9 @@ def build_on_cluster(
             report.unchanged = (not seen and not replaced and not retokenized
                                 and termbase.get_meta("settings") == fingerprint)
             if not report.unchanged:
-                entries = _mine(client, store, rows_by_hash, settings, stats, termbase)
+                entries = _mine(client, store, rows_by_hash, settings, stats, termbase,
+                                [*batch_counts, *_count_stored(client, store, sorted(known - replaced))],
+                                counted_twice)
                 outcome = termbase.upsert_mined_terms(entries)
                 report.added, report.updated, report.retired = (
                     outcome["added"], outcome["updated"], outcome["retired"])
@@ -379,22 +407,27 @@ def build_on_cluster(
             own_cluster.close()
 
 
+def _count_stored(client, store: str, hashes: list[str]) -> list:
+    """Futures of the counts of documents stored by earlier builds, a batch per task."""
+    per_task = max(1, min(200, -(-len(hashes) // (len(client.scheduler_info()["workers"]) * 4 or 1))))
+    return client.map(count_documents, [hashes[i:i + per_task] for i in range(0, len(hashes), per_task)],
+                      store=store, retries=3, pure=False)
+
+
 def _mine(client, store: str, rows_by_hash: dict, settings: mine.MiningSettings, stats: ClusterStats,
-          termbase: Termbase) -> list[dict]:
-    """`pipeline.mine_store` with counting and locating on the workers."""
+          termbase: Termbase, parts: list, counted_twice: list[str]) -> list[dict]:
+    """`pipeline.mine_store` with counting and locating on the workers: `parts` are futures of
+    partial counts (this build's batches, the stored documents' batches)."""
     from .curate import apply_merges
     from .enrich import enrich
 
     started = time.perf_counter()
-    hashes = sorted(rows_by_hash)
-    per_task = max(1, min(200, -(-len(hashes) // (len(client.scheduler_info()["workers"]) * 4 or 1))))
-    parts = client.map(count_documents, [hashes[i:i + per_task] for i in range(0, len(hashes), per_task)],
-                       store=store, retries=3, pure=False)
     total = _tree_reduce(client, parts, add_counts)
-    counts = _sized(client.submit(prune_counts, total, settings.min_freq, retries=3).result(), stats)
+    if counted_twice:
+        total = client.submit(subtract_counts, total, client.submit(count_documents, counted_twice, store),
+                              retries=3)
+    terms = _sized(client.submit(select_terms, total, settings, retries=3).result(), stats, "candidate")
     stats.count_seconds = time.perf_counter() - started
-
-    terms = mine.select_terms(counts, settings)
     terms = apply_merges(terms, dict(termbase.connection.execute("SELECT variant, canonical FROM merges")))
     # In name order, as the local build locates them (examples rank by document name).
     rows = sorted(((h, *rest) for h, rest in rows_by_hash.items()),
@@ -405,7 +438,7 @@ def _mine(client, store: str, rows_by_hash: dict, settings: mine.MiningSettings,
         [terms_future] = client.scatter([located_terms], broadcast=True)
         parts = client.map(locate_documents, [rows[i::slices] for i in range(slices)], store=store,
                            terms=terms_future, counts_only=counts_only, retries=3, pure=False)
-        return _sized(_tree_reduce(client, parts, add_occurrences).result(), stats)
+        return _sized(_tree_reduce(client, parts, add_occurrences).result(), stats, "occurrence")
 
     started = time.perf_counter()
     counted = locate(terms, True)

@@ -50,20 +50,18 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def clean_and_tokenize(path: str) -> tuple[str, dict | None, mine.DocumentCounts | None, list[str], str | None]:
+def read_file(path: str) -> tuple[bytes, str]:
+    """A local file's bytes and its absolute path (the name its source is remembered by)."""
+    return Path(path).read_bytes(), str(Path(path).resolve())
+
+
+def clean_and_tokenize(path: str, read: Callable[[str], tuple[bytes, str]] = read_file
+                       ) -> tuple[str, dict | None, mine.DocumentCounts | None, list[str], str | None]:
     """Map step 1, for one file: (path, a record ready for the termbase, its counts of slogans,
-    meetings and quoted strings, its tokens, or an error)."""
+    meetings and quoted strings, its tokens, or an error). `read` gives the file's bytes and
+    source name (a cluster worker reads URLs too)."""
     try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        return path, None, None, [], str(error)
-    return clean_and_tokenize_bytes(path, data, str(Path(path).resolve()))
-
-
-def clean_and_tokenize_bytes(path: str, data: bytes, source_path: str
-                             ) -> tuple[str, dict | None, mine.DocumentCounts | None, list[str], str | None]:
-    """`clean_and_tokenize` of bytes read elsewhere (a cluster worker reading a URL)."""
-    try:
+        data, source_path = read(path)
         digest = source_digest(data)
         if digest in _known_sources:
             # These very bytes were cleaned before, into a document the termbase holds.
@@ -101,7 +99,8 @@ def prepare_worker(known_hashes: frozenset[str], known_sources: dict[str, str] |
     return mine.prepare_segmenter()
 
 
-def clean_and_count_batch(paths: list[str]) -> tuple[list[tuple[str, dict | None, str | None]], mine.DocumentCounts]:
+def clean_and_count_batch(paths: list[str], read: Callable[[str], tuple[bytes, str]] = read_file
+                          ) -> tuple[list[tuple[str, dict | None, str | None]], mine.DocumentCounts]:
     """Map step 1 for a batch of files: their records, and the merged counts of the batch's
     documents (each distinct document once, those the termbase already holds left out), so that
     merging is spread over the workers instead of queuing in the parent. The n-grams of the
@@ -112,7 +111,7 @@ def clean_and_count_batch(paths: list[str]) -> tuple[list[tuple[str, dict | None
     tokens: list[str] = []
     hashes: set[str] = set()
     for path in paths:
-        path, record, counts, document_tokens, error = clean_and_tokenize(path)
+        path, record, counts, document_tokens, error = clean_and_tokenize(path, read)
         if record is not None and record["hash"] not in _known_hashes and record["hash"] not in hashes:
             hashes.add(record["hash"])
             merged.add(counts)

@@ -212,18 +212,16 @@ def test_a_local_build_does_not_import_dask(tmp_path):
     assert result.stdout.strip() == "False"
 
 
-def test_pruning_after_the_merge_keeps_every_count_selection_reads():
-    settings = MiningSettings()
-    from glossary.mine import count_document, select_terms
-    from glossary.clean import clean_document
-    from glossary.read import read_document
-
-    counts = [count_document(clean_document(read_document(p))) for p in sorted(SEEDS.glob("*.txt"))]
-    total = counts[0]
-    for part in counts[1:]:
-        total = cluster.add_counts(total, part)
-    unpruned = {t.term for t in select_terms(total, settings)}
-    pruned = cluster.prune_counts(cluster.add_counts(total, type(total)()), settings.min_freq)
-    assert len(pruned.ngrams) < len(total.ngrams) / 2
-    assert {t.term for t in select_terms(pruned, settings)} == unpruned
-
+def test_the_same_text_in_two_batches_counts_once(client, tmp_path, monkeypatch):
+    monkeypatch.setattr(cluster, "BATCH_FILES", 2)
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in sorted(SEEDS.glob("*.txt")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    (folder / "zz_copy.txt").write_bytes(seed.read_bytes().replace(b"\n", b"\r\n"))  # other bytes, same text
+    local, on_cluster = tmp_path / "local.sqlite3", tmp_path / "cluster.sqlite3"
+    build([str(folder)], db_path=str(local), jobs=1)
+    report = build_on_cluster([str(folder)], on_cluster, client)
+    assert report.duplicates == 1
+    assert exported(on_cluster) == exported(local)
