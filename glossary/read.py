@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Iterator
 from charset_normalizer import from_bytes
 
 from .errors import GlossaryError
+from .hanzi import is_common_hanzi
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".text")
 
@@ -117,8 +118,6 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
 
 
 def _common_cjk_share(text: str) -> float:
-    from .clean import is_common_hanzi
-
     cjk = [c for c in text if "\u4e00" <= c <= "\u9fff"]
     if not cjk:
         return 0.0
