@@ -19,13 +19,16 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from . import mine
+from . import dates, mine, timeline
 from .clean import CLEANER_VERSION, CleanDocument, Sentence, clean_document
 from .errors import GlossaryError
 from .read import document_from_bytes, find_documents, source_digest
 from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
+
+if TYPE_CHECKING:
+    from .timeline import TimelineSummary
 
 SMALL_CORPUS = 8  # files; below this a process pool costs more than it saves
 
@@ -43,6 +46,7 @@ class BuildReport:
     retired: int = 0
     unchanged: bool = False
     workbook: str | None = None
+    timeline: "TimelineSummary | None" = None  # documents' dates, undated ones named
 
 
 def default_jobs() -> int:
@@ -162,8 +166,10 @@ def build(
     out: str | None = None,
     warn: Callable[[str], None] = lambda message: None,
     progress: Callable[[int, int], None] | None = None,
+    date_pattern: str | None = None,
 ) -> BuildReport:
     report = BuildReport()
+    file_date_pattern = dates.compile_date_pattern(date_pattern)
     files = [str(p) for p in find_documents(paths)]
     if not files:
         raise GlossaryError("no text documents found in " + ", ".join(map(str, paths)))
@@ -251,6 +257,10 @@ def build(
                     termbase.set_meta("settings", fingerprint)
                     termbase.set_meta("segmenter", dictionary)
                     termbase.set_meta("corpus_fingerprint", corpus_fingerprint(termbase.document_hashes()))
+                # Dates follow this build's paths (and --date-pattern); the entries' sightings
+                # and periods follow the documents and entries the termbase now holds.
+                dates.assign_dates(termbase, cleaned, file_date_pattern)
+                report.timeline = timeline.refresh(termbase)
                 report.unchanged = unchanged
                 report.terms = termbase.connection.execute("SELECT count(*) FROM terms").fetchone()[0]
                 if write_workbook and out:
