@@ -421,15 +421,16 @@ def trend_command(terms, out, by, db):
     from .atomic import atomic_path
     from .errors import GlossaryError
     from .store import Termbase
-    from .timeline import plot_trend, trend
+    from .timeline import plot_trend, require_matplotlib, trend
 
+    require_matplotlib()
+    suffix = Path(out).suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf"):
+        raise GlossaryError(f"--out {out!r}: use a .png, .svg or .pdf file")
     with Termbase(db, create=False) as termbase:
         result = trend(termbase, list(terms), by)
     if not result.periods:
         raise GlossaryError("no dated document in the termbase: nothing to draw (see `glossary build --date-pattern`)")
-    suffix = Path(out).suffix.lower()
-    if suffix not in (".png", ".svg", ".pdf"):
-        raise GlossaryError(f"--out {out!r}: use a .png, .svg or .pdf file")
     click.echo("period\t" + "\t".join(terms) + "\tcharacters")
     for index, period in enumerate(result.periods):
         values = "\t".join(f"{result.per_million[t][index]:.1f}" for t in terms)

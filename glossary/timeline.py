@@ -361,14 +361,20 @@ def trend(termbase: Termbase, terms: list[str], by: str = "auto") -> Trend:
     return result
 
 
-def plot_trend(result: Trend, out: str, title: str | None = None, image_format: str | None = None) -> str:
-    """Draw the trend as a line chart (PNG, SVG or PDF by the file's extension) with matplotlib."""
+def require_matplotlib():
+    """matplotlib, from the `charts` extra, or a one-line error naming the extra."""
     from .errors import GlossaryError
 
     try:
         import matplotlib
     except ImportError:
         raise GlossaryError("glossary trend needs matplotlib: pip install 'glossary[charts]'") from None
+    return matplotlib
+
+
+def plot_trend(result: Trend, out: str, title: str | None = None, image_format: str | None = None) -> str:
+    """Draw the trend as a line chart (PNG, SVG or PDF by `image_format`) with matplotlib."""
+    matplotlib = require_matplotlib()
     matplotlib.use("Agg")
     from matplotlib import font_manager
     from matplotlib import pyplot
