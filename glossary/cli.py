@@ -403,6 +403,8 @@ def new_command(since, until, limit, as_json, db):
         click.echo(f"     {entry.frequency}x in {entry.documents} document{'s' if entry.documents != 1 else ''} "
                    f"({entry.per_million:.1f} per million characters); first seen {entry.first_seen} "
                    f"in {entry.first_seen_document}")
+        if entry.longer:
+            click.echo(f"     longer forms: {'、'.join(entry.longer)}")
 
 
 @main.command(name="trend")
@@ -434,7 +436,8 @@ def trend_command(terms, out, by, db):
     click.echo("period\t" + "\t".join(terms) + "\tcharacters")
     for index, period in enumerate(result.periods):
         values = "\t".join(f"{result.per_million[t][index]:.1f}" for t in terms)
-        click.echo(f"{period}\t{values}\t{result.characters[index]}")
+        thin = "\t(too little text: not drawn)" if result.thin[index] else ""
+        click.echo(f"{period}\t{values}\t{result.characters[index]}{thin}")
     for term in terms:
         notes = []
         if not result.entries[term]:

@@ -230,6 +230,10 @@ class NewEntry:
     documents_before: int
     take_off: float  # rate in the period over the rate before (smoothed); inf when nothing came before
     corpus_frequency: int
+    # Longer new entries that contain this one (发展新质生产力 under 新质生产力), listed here
+    # instead of taking places of their own; `within` names the entry a longer one is under.
+    longer: list[str] = field(default_factory=list)
+    within: str = ""
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -291,12 +295,38 @@ def new_entries(termbase: Termbase, since: str, until: str | None = None, limit:
             documents=len(after), per_million=frequency * 1e6 / max(characters_after, 1),
             frequency_before=frequency_before, documents_before=len(before), take_off=take_off,
             corpus_frequency=sum(counts.values())))
-    found.sort(key=lambda e: (e.category != CATEGORY_SLOGAN, -e.documents, -e.take_off, -e.frequency, e.term))
-    for rank, entry in enumerate(found, start=1):
+    found.sort(key=_new_rank)
+    listed = nest_longer_forms(found)
+    for rank, entry in enumerate(listed, start=1):
         entry.rank = rank
     return NewReport(since=since, until=until, documents=len(period_documents), characters=characters_after,
-                     documents_before=len(before_documents), entries=found[:limit] if limit else found,
+                     documents_before=len(before_documents), entries=listed[:limit] if limit else listed,
                      undated=sorted(t.name for t in times.values() if not t.key))
+
+
+def _new_rank(entry: NewEntry) -> tuple:
+    return (entry.category != CATEGORY_SLOGAN, -entry.documents, -entry.take_off, -entry.frequency, entry.term)
+
+
+def nest_longer_forms(ranked: list[NewEntry]) -> list[NewEntry]:
+    """The entries that contain no other new entry, in rank order; each longer entry is listed
+    under the best-ranked new entry it contains (its occurrences are already counted there)."""
+    position = {entry.term: index for index, entry in enumerate(ranked)}
+    by_term = {entry.term: entry for entry in ranked}
+    for entry in ranked:
+        text = entry.term
+        inside = {text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1)} - {text}
+        contained = sorted((position[part], part) for part in inside if part in position)
+        if contained:
+            entry.within = contained[0][1]
+    for entry in ranked:
+        if entry.within:
+            root = entry.within
+            while by_term[root].within:
+                root = by_term[root].within
+            entry.within = root
+            by_term[root].longer.append(entry.term)
+    return [entry for entry in ranked if not entry.within]
 
 
 # --- trends ----------------------------------------------------------------------------------
@@ -310,6 +340,10 @@ class Trend:
     per_million: dict[str, list[float]]
     historical: dict[str, bool]
     entries: dict[str, bool]  # whether each term is an entry of the termbase
+    thin: list[bool] = field(default_factory=list)  # too little text for a rate to mean anything
+
+
+THIN_SHARE = 0.1  # a period with less text than this share of the median period's is not drawn
 
 
 def trend(termbase: Termbase, terms: list[str], by: str = "auto") -> Trend:
@@ -327,8 +361,10 @@ def trend(termbase: Termbase, terms: list[str], by: str = "auto") -> Trend:
     occurrences = occurrences_by_surface(termbase)
     scanned = {row[0] for row in termbase.connection.execute("SELECT surface FROM timeline_surfaces")}
     surfaces_by_entry = entry_surfaces(termbase)
+    sizes = sorted(characters[p] for p in periods)
+    median = sizes[len(sizes) // 2] if sizes else 0
     result = Trend(periods=periods, characters=[characters[p] for p in periods], frequency={}, per_million={},
-                   historical={}, entries={})
+                   historical={}, entries={}, thin=[characters[p] < THIN_SHARE * median for p in periods])
     missing = []
     counts_by_term: dict[str, Counter] = {}
     for term in terms:
@@ -384,17 +420,20 @@ def plot_trend(result: Trend, out: str, title: str | None = None, image_format: 
         pyplot.rcParams["font.sans-serif"] = [cjk, "DejaVu Sans"]
         pyplot.rcParams["font.family"] = "sans-serif"
     by_month = any(len(p) == 7 for p in result.periods)
-    xs = [_period_number(p) for p in result.periods]
+    # A period with hardly any text (a short resolution alone in its year) would spike: not drawn.
+    drawn = [i for i, thin in enumerate(result.thin) if not thin] or list(range(len(result.periods)))
+    xs = [_period_number(result.periods[i]) for i in drawn]
     figure, axes = pyplot.subplots(figsize=(10, 5.5), dpi=120)
     for term in result.frequency:
-        label = term + ("（historical）" if result.historical.get(term) else "")
-        axes.plot(xs, result.per_million[term], marker="o", markersize=3, linewidth=1.6, label=label)
+        label = term + (" (historical)" if result.historical.get(term) else "")
+        axes.plot(xs, [result.per_million[term][i] for i in drawn], marker="o", markersize=3, linewidth=1.6,
+                  label=label)
     axes.set_ylabel("occurrences per million characters")
     axes.set_xlabel("month" if by_month else "year")
     if by_month:
         ticks = xs[:: max(1, len(xs) // 12)]
         axes.set_xticks(ticks)
-        axes.set_xticklabels([result.periods[xs.index(t)] for t in ticks], rotation=45, ha="right")
+        axes.set_xticklabels([result.periods[drawn[xs.index(t)]] for t in ticks], rotation=45, ha="right")
     axes.set_title(title or ("Frequency per month, per million characters of that month's documents" if by_month
                              else "Frequency per year, per million characters of that year's documents"))
     axes.grid(True, alpha=0.3)

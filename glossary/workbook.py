@@ -183,7 +183,8 @@ def _contexts_sheet(workbook: Workbook, rows: list[TermRow]) -> None:
 NEW_SHEET = "New"
 NEW_COLUMNS = [("Rank", 6), ("ID", 7), ("Term", 22), ("Pinyin", 26), ("English", 34), ("English source", 14),
                ("Category", 15), ("First seen", 12), ("First document", 34), ("Frequency in period", 11),
-               ("Documents in period", 11), ("Per million characters", 11), ("Corpus frequency", 10)]
+               ("Documents in period", 11), ("Per million characters", 11), ("Corpus frequency", 10),
+               ("Longer forms", 40)]
 NEW_CHART_TERMS = 15
 
 
@@ -201,7 +202,7 @@ def _new_sheet(workbook: Workbook, termbase: Termbase, since: str | None) -> Non
     for entry in report.entries:
         sheet.append([entry.rank, entry.id, entry.term, entry.pinyin, Cell(entry.english, WRAP), entry.english_source,
                       entry.category, entry.first_seen, entry.first_seen_document, entry.frequency, entry.documents,
-                      round(entry.per_million, 1), entry.corpus_frequency])
+                      round(entry.per_million, 1), entry.corpus_frequency, Cell("、".join(entry.longer), WRAP)])
     _filter(sheet, NEW_COLUMNS)
     charted = report.entries[:NEW_CHART_TERMS]
     if charted:

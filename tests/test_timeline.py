@@ -229,7 +229,8 @@ def test_new_lists_what_the_period_brought(dated_corpus, cleaned_seeds):
     texts = {key: "\n".join(s.text for s in document.sentences if not s.mojibake)
              for key, document in cleaned_seeds.items()}
     assert report.documents == 1 and report.documents_before == 4
-    found = {entry.term for entry in report.entries}
+    found = {entry.term for entry in report.entries} | {longer for entry in report.entries for longer in entry.longer}
+    assert all(longer.find(entry.term) >= 0 for entry in report.entries for longer in entry.longer)
     # Exactly the entries that the 2025 seed uses and no earlier seed does.
     expected = {term for term in everything if term in texts["003"]
                 and not any(term in texts[key] for key in ("000", "001", "002", "004"))}
@@ -347,3 +348,20 @@ def test_trend_names_the_extra_when_matplotlib_is_missing(dated_corpus, tmp_path
     assert result.exit_code == 2
     assert result.output.strip() == "error: glossary trend needs matplotlib: pip install 'glossary[charts]'"
     assert not (tmp_path / "t.png").exists()
+
+
+def test_longer_new_entries_are_listed_under_the_entry_they_contain():
+    from glossary.timeline import NewEntry, nest_longer_forms
+
+    def entry(term, documents, frequency):
+        return NewEntry(rank=0, id=0, term=term, category="political term", pinyin="", english="", english_source="",
+                        first_seen="2024", first_seen_document="", last_seen="2025", frequency=frequency,
+                        documents=documents, per_million=0.0, frequency_before=0, documents_before=0,
+                        take_off=float("inf"), corpus_frequency=frequency)
+
+    ranked = [entry("新质生产力", 2, 3), entry("银发经济", 2, 3), entry("发展新质生产力", 2, 2),
+              entry("因地制宜发展新质生产力", 1, 1), entry("一致性评估", 2, 3), entry("宏观政策取向一致性评估", 2, 2)]
+    listed = nest_longer_forms(ranked)
+    assert [e.term for e in listed] == ["新质生产力", "银发经济", "一致性评估"]
+    assert listed[0].longer == ["发展新质生产力", "因地制宜发展新质生产力"]
+    assert listed[2].longer == ["宏观政策取向一致性评估"]
