@@ -255,8 +255,13 @@ def _curate(action_name: str, entry: str, variant: str, db, user, done: str) -> 
     from . import curate
     from .store import Termbase, current_user
 
+    from .timeline import refresh
+
     with Termbase(db, create=False) as termbase:
         getattr(curate, action_name)(termbase, entry, variant, current_user(user))
+        # The entry's surfaces changed: its sightings and periods follow them.
+        with termbase.transaction():
+            refresh(termbase)
     click.echo(done)
 
 

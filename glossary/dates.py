@@ -162,10 +162,11 @@ def period_of(date: str | None, by_month: bool) -> str:
     return date[:4]
 
 
-def assign_dates(termbase, cleaned: list[tuple[str, str]], pattern: re.Pattern | None = None) -> None:
+def assign_dates(termbase, cleaned: list[tuple[str, str]], pattern: re.Pattern | None = None) -> int:
     """Give each document of this build (absolute path, document hash) its date and its source:
     the page's date when it has one, else what its path says. Documents stored before this
-    release without a source learn it too, from the path they were built from."""
+    release without a source learn it too, from the path they were built from. Returns how
+    many documents' dates changed."""
     connection = termbase.connection
     paths: dict[str, list[str]] = {}
     for path, document_hash in cleaned:
@@ -173,6 +174,7 @@ def assign_dates(termbase, cleaned: list[tuple[str, str]], pattern: re.Pattern |
     for document_hash, path in connection.execute(
             "SELECT hash, path FROM documents WHERE date_source IS NULL").fetchall():
         paths.setdefault(document_hash, []).append(path)
+    changed = 0
     for document_hash, candidates in paths.items():
         row = connection.execute("SELECT date, date_source FROM documents WHERE hash = ?",
                                  (document_hash,)).fetchone()
@@ -182,6 +184,7 @@ def assign_dates(termbase, cleaned: list[tuple[str, str]], pattern: re.Pattern |
         if source == SOURCE_PAGE or (source is None and date):
             if source is None:
                 connection.execute("UPDATE documents SET date_source = ? WHERE hash = ?", (SOURCE_PAGE, document_hash))
+                changed += 1
             continue
         found = DatedPath(None, SOURCE_UNKNOWN)
         for path in sorted(set(candidates)):
@@ -191,3 +194,5 @@ def assign_dates(termbase, cleaned: list[tuple[str, str]], pattern: re.Pattern |
         if (found.date, found.source) != (date, source):
             connection.execute("UPDATE documents SET date = ?, date_source = ? WHERE hash = ?",
                                (found.date, found.source, document_hash))
+            changed += 1
+    return changed

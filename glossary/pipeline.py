@@ -259,8 +259,8 @@ def build(
                     termbase.set_meta("corpus_fingerprint", corpus_fingerprint(termbase.document_hashes()))
                 # Dates follow this build's paths (and --date-pattern); the entries' sightings
                 # and periods follow the documents and entries the termbase now holds.
-                dates.assign_dates(termbase, cleaned, file_date_pattern)
-                report.timeline = timeline.refresh(termbase)
+                redated = dates.assign_dates(termbase, cleaned, file_date_pattern)
+                report.timeline = timeline.refresh(termbase, dates_changed=redated > 0 or not unchanged)
                 report.unchanged = unchanged
                 report.terms = termbase.connection.execute("SELECT count(*) FROM terms").fetchone()[0]
                 if write_workbook and out:

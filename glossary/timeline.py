@@ -77,9 +77,10 @@ class TimelineSummary:
     scanned_surfaces: int = 0  # surfaces looked for in the documents scanned before
 
 
-def refresh(termbase: Termbase) -> TimelineSummary:
+def refresh(termbase: Termbase, dates_changed: bool = True) -> TimelineSummary:
     """Bring the occurrence table up to date with the termbase's documents and entries, then
-    each entry's first and last sighting, counts per period and historical flag."""
+    each entry's first and last sighting, counts per period and historical flag (left as they
+    are when no document, entry or date changed)."""
     connection = termbase.connection
     surfaces_by_entry = entry_surfaces(termbase)
     surfaces = {surface for listed in surfaces_by_entry.values() for surface in listed}
@@ -94,6 +95,8 @@ def refresh(termbase: Termbase) -> TimelineSummary:
     connection.executemany("DELETE FROM timeline_surfaces WHERE surface = ?", gone_surfaces)
     new_documents = documents - scanned_documents
     new_surfaces = sorted(surfaces - scanned_surfaces)
+    if not (new_documents or new_surfaces or gone_documents or gone_surfaces or dates_changed):
+        return summary_of(termbase)
     summary = TimelineSummary(scanned_documents=len(new_documents),
                               scanned_surfaces=len(new_surfaces) if scanned_documents & documents else 0)
     if new_documents or new_surfaces:
