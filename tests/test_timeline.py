@@ -365,3 +365,23 @@ def test_longer_new_entries_are_listed_under_the_entry_they_contain():
     assert [e.term for e in listed] == ["新质生产力", "银发经济", "一致性评估"]
     assert listed[0].longer == ["发展新质生产力", "因地制宜发展新质生产力"]
     assert listed[2].longer == ["宏观政策取向一致性评估"]
+
+
+def test_merge_and_split_carry_the_sightings(tmp_path, dated_corpus):
+    _, db, _, _ = dated_corpus
+    copy = tmp_path / "tb.sqlite3"
+    shutil.copy(db, copy)
+    with Termbase(copy) as termbase:
+        rows = termbase.connection.execute(
+            "SELECT term, first_seen, last_seen FROM terms WHERE first_seen != '' ORDER BY first_seen, term").fetchall()
+    early = next(r for r in rows if r["first_seen"].startswith("2020"))
+    late = next(r for r in reversed(rows) if r["first_seen"].startswith("2025") and early["term"] not in r["term"]
+                and r["term"] not in early["term"])
+    assert _invoke("merge", late["term"], early["term"], "--db", copy).exit_code == 0
+    with Termbase(copy) as termbase:
+        merged = termbase.find_term(late["term"])
+        assert merged["first_seen"] == early["first_seen"] and merged["last_seen"] == late["last_seen"]
+    assert _invoke("split", late["term"], early["term"], "--db", copy).exit_code == 0
+    with Termbase(copy) as termbase:
+        assert termbase.find_term(late["term"])["first_seen"] == late["first_seen"]
+        assert termbase.find_term(early["term"])["first_seen"] == early["first_seen"]
