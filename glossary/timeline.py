@@ -102,8 +102,8 @@ def refresh(termbase: Termbase, dates_changed: bool = True) -> TimelineSummary:
     if new_documents or new_surfaces:
         every = SurfaceCounter(sorted(surfaces)) if new_documents else None
         fresh = SurfaceCounter(new_surfaces) if new_surfaces else None
-        rows = connection.execute("SELECT hash, sentences FROM documents ORDER BY hash").fetchall()
-        for document_hash, blob in rows:
+        # Streamed, one document's sentences in memory at a time.
+        for document_hash, blob in connection.cursor().execute("SELECT hash, sentences FROM documents ORDER BY hash"):
             if document_hash in new_documents:
                 counter = every
             elif fresh is not None:
