@@ -383,12 +383,15 @@ def new_command(since, until, limit, as_json, db):
     took off (documents of the period using them, their rate against their rate before)."""
     import json
 
-    from .dates import parse_cli_date
+    from .dates import date_key, end_key, parse_cli_date
+    from .errors import GlossaryError
     from .store import Termbase
     from .timeline import new_entries
 
     since = parse_cli_date(since, "--since")
     until = parse_cli_date(until, "--until") if until else None
+    if until and end_key(until) < date_key(since):
+        raise GlossaryError(f"--until {until} is before --since {since}")
     with Termbase(db, create=False) as termbase:
         report = new_entries(termbase, since, until, limit or None)
     if as_json:

@@ -254,6 +254,10 @@ def test_new_command_text_and_json(dated_corpus):
     assert text.exit_code == 0 and "first seen 2025-07-30 in 003_67706067364c34ce.txt" in text.output
     bad = _invoke("new", "--since", "last year", "--db", db)
     assert bad.exit_code == 2 and bad.output.startswith("error: --since")
+    backwards = _invoke("new", "--since", "2025", "--until", "2024-06", "--db", db)
+    assert backwards.exit_code == 2 and backwards.output.startswith("error: --until 2024-06 is before")
+    missing = _invoke("new", "--since", "2025", "--db", Path(db).parent / "absent.sqlite3")
+    assert missing.exit_code == 2 and not (Path(db).parent / "absent.sqlite3").exists()
 
 
 # --- the New sheet and its chart -------------------------------------------------------------
