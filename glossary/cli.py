@@ -66,7 +66,7 @@ def clean(paths, show):
         document = clean_document(raw)
         click.echo(f"== {document.path}")
         click.echo(f"encoding: {document.encoding}   script: {document.script}")
-        for label, value in (("title", document.title), ("date", document.date),
+        for label, value in (("title", document.title), ("date", _dated(document)),
                              ("publication", document.publication), ("author", document.author)):
             click.echo(f"{label}: {value or '-'}")
         click.echo(f"paragraphs kept: {len(document.paragraphs)}   sentences: {len(document.sentences)}")
@@ -79,6 +79,16 @@ def clean(paths, show):
         if show:
             click.echo("-- cleaned text --")
             click.echo(document.text)
+
+
+def _dated(document) -> str:
+    """The document's date and where it came from (as a build would date it without --date-pattern)."""
+    from .dates import date_from_path
+
+    if document.date:
+        return f"{document.date} (page)"
+    found = date_from_path(os.path.abspath(document.path))
+    return f"{found.date} ({found.source})" if found.date else "- (unknown)"
 
 
 DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,

@@ -389,3 +389,13 @@ def test_merge_and_split_carry_the_sightings(tmp_path, dated_corpus):
     with Termbase(copy) as termbase:
         assert termbase.find_term(late["term"])["first_seen"] == late["first_seen"]
         assert termbase.find_term(early["term"])["first_seen"] == early["first_seen"]
+
+
+def test_clean_shows_where_the_date_comes_from(tmp_path):
+    named = tmp_path / "2019年" / "speech.txt"
+    named.parent.mkdir()
+    named.write_text("各位代表：\n" + "我们要坚持和完善人民代表大会制度，发展全过程人民民主。" * 3, encoding="utf-8")
+    result = _invoke("clean", SEEDS / "000_c2d07c5f0ac9665e.txt", named)
+    assert result.exit_code == 0, result.output
+    dates = [line for line in result.output.splitlines() if line.startswith("date:")]
+    assert dates == ["date: 2024-12-04 (page)", "date: 2019 (folder)"]
