@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
@@ -23,18 +24,19 @@ from .store import Termbase, unpack
 FADED_YEARS = 3  # last seen this many years or more before the corpus ends: historical
 BY_MONTH_MAX_MONTHS = 36  # corpora spanning up to this many months are counted per month
 CATEGORY_SLOGAN = "numbered slogan"
-_CJK_RANGES = (("\u4e00", "\u9fff"), ("\u3400", "\u4dbf"), ("\uf900", "\ufaff"))
+_NOT_CJK_RE = re.compile("[^\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]+")
 
 
 def _cjk_characters(text: str) -> int:
-    return sum(1 for char in text if any(low <= char <= high for low, high in _CJK_RANGES))
+    return len(_NOT_CJK_RE.sub("", text))
 
 
 def minable_text(blob: bytes) -> tuple[str, int]:
     """A stored document's sentences free of mojibake, each after a newline (no surface holds
     one, so no match spans two sentences), and how many Chinese characters they hold."""
     texts = [item[4] for item in unpack(blob) if not item[6]]
-    return "\n" + "\n".join(texts) + "\n", sum(map(_cjk_characters, texts))
+    text = "\n" + "\n".join(texts) + "\n"
+    return text, _cjk_characters(text)
 
 
 class SurfaceCounter:
