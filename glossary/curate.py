@@ -86,6 +86,7 @@ def split_terms(termbase: Termbase, canonical: str, variant: str, who: str) -> N
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         term_id = connection.execute(f"INSERT INTO terms({columns}) VALUES ({marks})", tuple(row.values())).lastrowid
+        termbase.refresh_search([term_id])  # its English words went with the merged row
         for context in contexts:
             context["term_id"] = term_id
             connection.execute(f"INSERT INTO contexts({', '.join(context)}) VALUES ({', '.join('?' for _ in context)})",

@@ -155,6 +155,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX english_words_term ON english_words(term_id);
     CREATE TABLE english_vocabulary (word TEXT PRIMARY KEY) WITHOUT ROWID;
     """,
+    # 8: covering indexes for lookup's two scans (characters anywhere in a term or its spellings;
+    # short words in its English, best score first): SQLite reads a narrow index, not the rows.
+    """
+    CREATE INDEX terms_lookup_characters ON terms(term, traditional, variants_json, score);
+    CREATE INDEX terms_lookup_english ON terms(score, search_english);
+    """,
 ]
 # Migrations that need more than SQL: the Python step that runs after the SQL of that number.
 DATA_MIGRATIONS = {7: lambda termbase: termbase.refresh_search()}
