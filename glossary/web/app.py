@@ -143,7 +143,7 @@ def create_app(db_path: str | os.PathLike, *, host: str = "127.0.0.1", port: int
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"  # "no-referrer" makes a browser send Origin: null
         response.headers.setdefault("Cache-Control", "no-store")
         return response
 
