@@ -57,17 +57,22 @@ class LookupCache:
     """For a long-running process (`glossary serve`): what lookup scans or compares a query
     with (every term and spelling, for characters anywhere in them; the candidates of near
     misses and "did you mean"), read once per version of the termbase instead of once per
-    query. Results are the same as without it: the cached lists hold every candidate and the
-    same tests select among them. A change committed by anyone (PRAGMA data_version of a
-    connection kept open to watch) or a new file at the path starts a new version."""
+    query; the same tests select among them, so the answers are those without it.
+
+    A change committed by anyone (PRAGMA data_version of a connection kept open to watch) or a
+    new file at the path makes a new version. The lists of the version before are used until
+    a thread has read the new ones (about a second for 100,000 entries): for that long, a term
+    added meanwhile is found by its pinyin, initials and English but not yet by characters
+    inside it or as a near miss."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._watch: sqlite3.Connection | None = None
         self._watched: tuple | None = None
         self._generation = 0
-        self._version: tuple | None = None
-        self._lists: dict[str, object] = {}
+        self._lists: dict[str, tuple[tuple, object]] = {}  # name → (version, value)
+        self._loaders: dict[str, object] = {}
+        self._reloading: set[str] = set()
 
     def _current_version(self, db: Path) -> tuple:
         stat = os.stat(db)
@@ -81,13 +86,57 @@ class LookupCache:
         return self._generation, self._watch.execute("PRAGMA data_version").fetchone()[0]
 
     def get(self, db: Path, name: str, load):
+        """The list `name`, made by load(connection) when there is none yet."""
         with self._lock:
             version = self._current_version(db)
-            if version != self._version:
-                self._version, self._lists = version, {}
-            if name not in self._lists:
-                self._lists[name] = load()
-            return self._lists[name]
+            self._loaders[name] = load
+            held = self._lists.get(name)
+            if held is not None:
+                if held[0] != version and name not in self._reloading:
+                    self._reloading.add(name)
+                    threading.Thread(target=self._reload, args=(db, name, load), daemon=True).start()
+                return held[1]
+        value = self._load(db, load)
+        with self._lock:
+            self._lists.setdefault(name, (version, value))
+        return value
+
+    def warm(self, db: Path) -> None:
+        """Read every list now (a server does it before it answers)."""
+        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            with self._lock:
+                version = self._current_version(db)
+            for name, load in _CACHED_LISTS.items():
+                self._lists[name] = (version, load(connection))
+                self._loaders[name] = load
+        finally:
+            connection.close()
+
+    @staticmethod
+    def _load(db: Path, load):
+        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            return load(connection)
+        finally:
+            connection.close()
+
+    def _reload(self, db: Path, name: str, load) -> None:
+        try:
+            while True:
+                with self._lock:
+                    version = self._current_version(db)
+                value = self._load(db, load)
+                with self._lock:
+                    self._lists[name] = (version, value)
+                    if self._current_version(db) == version:
+                        return
+        except (OSError, sqlite3.Error):
+            with self._lock:
+                self._lists.pop(name, None)  # the next query reads it itself, or says what is wrong
+        finally:
+            with self._lock:
+                self._reloading.discard(name)
 
 
 class _Spellings:
@@ -131,30 +180,32 @@ def _connect(path: str | None) -> sqlite3.Connection:
 
 
 class _Texts:
-    """Texts (terms and traditional forms, or pinyin keys) and the entry of each, in one
-    string too, to pre-select near-miss candidates as the indexed query does (a length within
-    reach, a piece of the probe unchanged) at the speed of str.find."""
+    """Texts (terms and traditional forms, or pinyin keys) and the entry of each, to pre-select
+    near-miss candidates as the indexed query does (a length within reach, a piece of the
+    probe unchanged) through an index of the texts holding each n-gram (characters for
+    Chinese, letter pairs for pinyin)."""
 
-    def __init__(self, texts: list[str], ids: list[int]):
-        self.texts, self.ids = texts, ids
-        self.starts, position = [], 0
-        for text in texts:
-            self.starts.append(position)
-            position += len(text) + 1
-        self.text = "\n".join(texts)
+    def __init__(self, texts: list[str], ids: list[int], gram: int):
+        self.texts, self.ids, self.gram = texts, ids, gram
+        self.holding: dict[str, list[int]] = {}
+        for index, text in enumerate(texts):
+            for part in {text[i:i + gram] for i in range(len(text) - gram + 1)}:
+                self.holding.setdefault(part, []).append(index)
+
+    def _with_piece(self, piece: str):
+        if len(piece) < self.gram:
+            return range(len(self.texts))
+        parts = [piece[i:i + self.gram] for i in range(len(piece) - self.gram + 1)]
+        found = self.holding.get(min(parts, key=lambda part: len(self.holding.get(part, ()))), [])
+        return found if len(piece) == self.gram else [i for i in found if piece in self.texts[i]]
 
     def near(self, probe: str, max_distance: int) -> tuple[list[str], list[int]]:
-        from bisect import bisect_right
-
         low, high = len(probe) - max_distance, len(probe) + max_distance
-        pieces = [piece for piece in _pieces(probe, max_distance) if "\n" not in piece]
+        pieces = _pieces(probe, max_distance)
         if pieces:
             chosen: set[int] = set()
             for piece in pieces:
-                position = self.text.find(piece)
-                while position >= 0:
-                    chosen.add(bisect_right(self.starts, position) - 1)
-                    position = self.text.find(piece, position + 1)
+                chosen.update(self._with_piece(piece))
             indexes = sorted(chosen)
         else:
             indexes = range(len(self.texts))
@@ -181,7 +232,7 @@ def lookup(query: str, db_path: str | None = None, limit: int = 10,
         if _CJK_RE.search(query):
             # One pass over the table: a term holding the query is exact, prefix or substring.
             if cache is not None and not re.search(r"[\x00\n]", query):
-                holding = cache.get(resolve_db_path(db_path), "spellings", lambda: _Spellings(connection)).holding(query)
+                holding = cache.get(resolve_db_path(db_path), "spellings", _Spellings).holding(query)
             else:
                 holding = connection.execute(
                     "SELECT id, term, traditional, variants_json, score FROM terms "
@@ -319,7 +370,7 @@ def _near_misses(connection: sqlite3.Connection, query: str, max_distance: int =
     ranked = []
     if probe:
         if cache is not None:
-            every = cache.get(db, f"texts cjk={cjk}", lambda: _Texts(*_near_texts(connection, probe, cjk, None)))
+            every = cache.get(db, f"texts cjk={cjk}", _CACHED_LISTS[f"texts cjk={cjk}"])
             texts, ids = every.near(probe, max_distance)
         else:
             texts, ids = _near_texts(connection, probe, cjk, max_distance)
@@ -369,8 +420,8 @@ def suggestions(query: str, db_path: str | None = None, limit: int = 5,
         cjk = bool(_CJK_RE.search(query))
         probe = query if cjk else pinyin_key(query) or query.lower()
         if cache is not None:
-            texts, ids = cache.get(resolve_db_path(db_path), f"suggestions cjk={cjk}",
-                                   lambda: _suggestion_texts(connection, probe, cjk))
+            name = f"suggestions cjk={cjk}"
+            texts, ids = cache.get(resolve_db_path(db_path), name, _CACHED_LISTS[name])
         else:
             texts, ids = _suggestion_texts(connection, probe, cjk)
         hits = extract(probe, texts, scorer=Levenshtein.normalized_distance, score_cutoff=0.6, limit=limit * 4)
@@ -395,6 +446,17 @@ def _suggestion_texts(connection: sqlite3.Connection, probe: str, cjk: bool) -> 
             texts.append(word)
             ids.append(term_id)
     return texts, ids
+
+
+# What a LookupCache keeps, each made from a connection: every term's spellings, and every
+# text near misses and suggestions compare a query with (Chinese, and pinyin with English).
+_CACHED_LISTS = {
+    "spellings": lambda connection: _Spellings(connection),
+    "texts cjk=True": lambda connection: _Texts(*_near_texts(connection, "", True, None), gram=1),
+    "texts cjk=False": lambda connection: _Texts(*_near_texts(connection, "", False, None), gram=2),
+    "suggestions cjk=True": lambda connection: _suggestion_texts(connection, "", True),
+    "suggestions cjk=False": lambda connection: _suggestion_texts(connection, "", False),
+}
 
 
 def _match(connection: sqlite3.Connection, row: sqlite3.Row, matched_by: str) -> Match:

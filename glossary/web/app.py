@@ -165,7 +165,7 @@ def create_app(db_path: str | os.PathLike, *, host: str = "127.0.0.1", port: int
 
     @app.context_processor
     def counts():
-        if g.get("refused") or request.endpoint in ("search_api", "static", "download"):
+        if g.get("refused") or request.endpoint in ("search_api", "suggest_api", "static", "download"):
             return {}
         with open_termbase() as termbase:
             statuses = views.status_counts(termbase)
@@ -183,11 +183,22 @@ def create_app(db_path: str | os.PathLike, *, host: str = "127.0.0.1", port: int
         query = request.args.get("q", "").strip()
         started = time.perf_counter()
         try:
-            result = _search(app, query, lookup_cache) if query else {"matches": [], "suggestions": []}
+            # "Did you mean" for a query nothing matches comes from /api/suggest, asked by the
+            # page only then: the answer to every keystroke is not held up by it.
+            result = _search(app, query, lookup_cache, with_suggestions=False) if query else {"matches": []}
         except GlossaryError as error:
             return jsonify(error=str(error)), 400
         response = jsonify(query=query, **result)
         response.headers["Server-Timing"] = f"search;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return response
+
+    @app.get("/api/suggest")
+    def suggest_api():
+        query = request.args.get("q", "").strip()
+        started = time.perf_counter()
+        nearby = suggestions(query, app.config["GLOSSARY_DB"], cache=lookup_cache) if query else []
+        response = jsonify(query=query, suggestions=nearby)
+        response.headers["Server-Timing"] = f"suggest;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response
 
     @app.get("/entry/<int:term_id>")
@@ -290,6 +301,7 @@ def create_app(db_path: str | os.PathLike, *, host: str = "127.0.0.1", port: int
         return response
 
     app.extensions["glossary_uploads"] = uploads
+    app.extensions["glossary_lookup_cache"] = lookup_cache
     return app
 
 
@@ -326,11 +338,13 @@ class _Uploads:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _search(app: Flask, query: str, cache) -> dict:
+def _search(app: Flask, query: str, cache, with_suggestions: bool = True) -> dict:
     db = app.config["GLOSSARY_DB"]
     matches = lookup(query, db, SEARCH_LIMIT, cache=cache)
-    return {"matches": [_match_json(match) for match in matches],
-            "suggestions": [] if matches else suggestions(query, db, cache=cache)}
+    result = {"matches": [_match_json(match) for match in matches]}
+    if with_suggestions:
+        result["suggestions"] = [] if matches else suggestions(query, db, cache=cache)
+    return result
 
 
 def _match_json(match) -> dict:
@@ -390,6 +404,7 @@ def run(db_path, *, host: str = "127.0.0.1", port: int = 8000, read_only: bool =
     except OSError as error:
         raise GlossaryError(f"cannot listen on {host}:{port} ({error.strerror or error})") from None
     app.config["GLOSSARY_PORT"] = port = int(server.effective_port)
+    app.extensions["glossary_lookup_cache"].warm(Termbase(db_path, create=False).path)
     shown_host = socket.gethostname() if host in WILDCARD_HOSTS else host
     if ":" in shown_host:
         shown_host = f"[{shown_host}]"

@@ -58,14 +58,28 @@
     }
 
     function show(data) {
-      results.replaceChildren(...data.matches.map((match, i) => resultItem(match, i === 0)));
-      const count = data.matches.length;
+      const matches = data.matches || [];
+      results.replaceChildren(...matches.map((match, i) => resultItem(match, i === 0)));
+      const count = matches.length;
       summary.textContent = data.error ? "error: " + data.error
         : count ? count + (count === 1 ? " entry" : " entries") : "no entry matches " + JSON.stringify(data.query);
       suggestions.replaceChildren();
-      if (!count && data.suggestions && data.suggestions.length) {
+      if (!count && !data.error) suggest(data.query);
+    }
+
+    function suggest(query) {
+      const ticket = latest;
+      fetch(input.dataset.suggest + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
+        .then((response) => response.json())
+        .then((data) => { if (ticket === latest) showSuggestions(data.suggestions || []); })
+        .catch(() => {});
+    }
+
+    function showSuggestions(labels) {
+      suggestions.replaceChildren();
+      if (labels.length) {
         suggestions.append("Did you mean: ");
-        data.suggestions.forEach((label, i) => {
+        labels.forEach((label, i) => {
           const link = element("a", null, label);
           const term = label.split(" (")[0];
           link.href = "?q=" + encodeURIComponent(term);
