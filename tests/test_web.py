@@ -413,3 +413,21 @@ def test_serve_command_errors_are_one_line(tmp_path):
     assert result.exit_code == 2 and result.output.startswith("error: no termbase")
     result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "missing.sqlite3"), "--token", "short"])
     assert result.exit_code == 2 and "at least 8" in result.output
+
+
+def test_fields_other_releases_add_are_shown_where_they_exist(client, db):
+    """A termbase with the columns the English, precision and timeline work add (added here by
+    hand) shows them; bookkeeping columns are not shown; without them the page still works."""
+    term_id = _term_id(db, "两个维护")
+    with Termbase(db) as termbase:
+        for column in ("gloss", "score_reasons", "first_seen", "last_seen", "enrichment_key", "periods_json"):
+            termbase.connection.execute(f"ALTER TABLE terms ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+        termbase.connection.execute(
+            "UPDATE terms SET gloss = 'two; maintain <b>', score_reasons = 'slogan ×8', first_seen = '2019-03-05',"
+            " last_seen = '2024-12-04', enrichment_key = 'internal-key', periods_json = '{\"2019\": 3}' WHERE id = ?",
+            (term_id,))
+    page = _text(client.get(f"/entry/{term_id}"))
+    for shown in ("two; maintain <b>", "Why this score", "slogan ×8", "First seen", "2019-03-05", "Last seen",
+                  "2024-12-04", "Seen by period", "2019"):
+        assert shown in page, shown
+    assert "internal-key" not in page and "Enrichment" not in page

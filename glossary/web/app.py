@@ -357,7 +357,8 @@ def _match_json(match) -> dict:
     return {"id": match.id, "term": match.term, "traditional": match.traditional, "pinyin": match.pinyin,
             "english": match.english, "english_source": match.english_source, "category": match.category,
             "status": match.status, "matched_by": match.matched_by, "frequency": match.frequency,
-            "documents": match.documents, "url": url_for("entry_page", term_id=match.id), "context": context}
+            "documents": match.documents, "url": url_for("entry_page", term_id=match.id), "context": context,
+            "gloss": getattr(match, "gloss", "")}  # a field the English work adds to lookup
 
 
 def _csrf_token() -> str:

@@ -21,25 +21,33 @@ SORTS = {
     "frequency": "frequency DESC, score DESC, id",
     "term": "term, id",
 }
-ENGLISH_SOURCES = ("approved", "translator edit", "imported", "reference", "dictionary draft", "none")
+ENGLISH_SOURCES = ("approved", "translator edit", "imported", "translation memory", "reference", "dictionary draft",
+                   "none")
+PREFIXED_SOURCES = {"imported", "translation memory"}  # labelled "imported: FILE" and so on
 # Columns every page shows in its own place; any other column of `terms` is listed as it is.
 SHOWN_COLUMNS = {
     "id", "term", "traditional", "variants_json", "category", "score", "frequency", "documents", "expansion_json",
     "expansion_source", "pinyin", "pinyin_marks", "pinyin_numbers", "pinyin_plain", "initials", "english_auto",
     "english_auto_source", "english_auto_detail", "english_alternatives_json", "components_json", "english_human",
     "english_imported", "english_imported_source", "status", "notes", "revision", "mined", "in_corpus", "forbidden",
-    "created_at", "updated_at", "search_pinyin", "search_english", "imported_note",
+    "created_at", "updated_at", "search_pinyin", "search_english", "imported_note", "gloss",
 }
-# Fields that other parts of the tool add, shown by name where the termbase has them.
+# Bookkeeping of other parts of the tool, never shown.
+HIDDEN_COLUMNS = {"enrichment_key"}
+# Fields that other parts of the tool add, shown by name, in this order, where the termbase has them.
 OPTIONAL_FIELDS = (
-    ("gloss", "Gloss"),
-    ("score_reasons_json", "Why this score"),
     ("score_reasons", "Why this score"),
+    ("score_reasons_json", "Why this score"),
     ("first_seen", "First seen"),
+    ("first_seen_document", "First seen in"),
     ("last_seen", "Last seen"),
+    ("last_seen_document", "Last seen in"),
+    ("periods_json", "Seen by period"),
+    ("historical", "Historical (no longer seen)"),
     ("examples_json", "Translation-memory examples"),
     ("tm_examples_json", "Translation-memory examples"),
 )
+EMPTY = (None, "", "[]", "{}", 0)
 
 
 @dataclass
@@ -78,6 +86,7 @@ class Entry:
     revision: int
     in_corpus: bool
     imported_note: str
+    gloss: str = ""
     contexts: list[Context] = field(default_factory=list)
     history: list[dict] = field(default_factory=list)
     extras: list[tuple[str, object]] = field(default_factory=list)
@@ -130,11 +139,11 @@ def entry(termbase: Termbase, term_id: int) -> Entry | None:
     extras = []
     named = set()
     for column, label in OPTIONAL_FIELDS:
-        if column in keys and row[column] not in (None, "", "[]", "{}"):
+        if column in keys and row[column] not in EMPTY:
             extras.append((label, _extra_value(row[column])))
             named.add(column)
-    for column in sorted(keys - SHOWN_COLUMNS - named - {c for c, _ in OPTIONAL_FIELDS}):
-        if row[column] not in (None, "", "[]", "{}"):
+    for column in sorted(keys - SHOWN_COLUMNS - HIDDEN_COLUMNS - named - {c for c, _ in OPTIONAL_FIELDS}):
+        if row[column] not in EMPTY:
             extras.append((column.replace("_json", "").replace("_", " ").capitalize(), _extra_value(row[column])))
     return Entry(
         id=row["id"], term=row["term"], traditional=row["traditional"], variants=variants, pinyin=row["pinyin"],
@@ -144,7 +153,7 @@ def entry(termbase: Termbase, term_id: int) -> Entry | None:
         expansion=_json(row["expansion_json"], []), expansion_source=row["expansion_source"], score=row["score"],
         frequency=row["frequency"], documents=row["documents"], status=row["status"], notes=row["notes"],
         revision=row["revision"], in_corpus=bool(row["in_corpus"]), imported_note=row["imported_note"],
-        contexts=contexts, history=history, extras=extras)
+        gloss=row["gloss"] if "gloss" in keys else "", contexts=contexts, history=history, extras=extras)
 
 
 @dataclass
@@ -165,8 +174,9 @@ def browse(termbase: Termbase, category: str = "", status: str = "", source: str
     if status in STATUSES:
         conditions.append("status = ?")
         arguments.append(status)
-    if source == "imported":
-        conditions.append(f"({ENGLISH_SOURCE_SQL}) LIKE 'imported:%'")
+    if source in PREFIXED_SOURCES:
+        conditions.append(f"({ENGLISH_SOURCE_SQL}) LIKE ?")
+        arguments.append(source + ":%")
     elif source in ENGLISH_SOURCES:
         conditions.append(f"({ENGLISH_SOURCE_SQL}) = ?")
         arguments.append(source)

@@ -26,6 +26,7 @@
     link.append(element("span", "pinyin", match.pinyin));
     link.append(element("span", "english", match.english || "(no English yet)"));
     link.append(element("span", "label", match.english_source));
+    if (match.gloss && !match.english) link.append(element("span", "gloss", "gloss: " + match.gloss));
     link.append(element("span", "meta",
       [match.category, match.frequency + "×", match.status, match.matched_by].filter(Boolean).join(" · ")));
     if (match.context) {
