@@ -294,10 +294,10 @@ def _english_matches(connection: sqlite3.Connection, query: str, limit: int | No
                                   words)
     matches = []
     for term_id, score, english in rows:
+        if limit is not None and len(matches) >= limit and score < matches[limit - 1][1]:
+            break  # rows come best first; those tied with the last kept one are all read
         if pattern.match(english):
             matches.append((term_id, score))
-            if limit is not None and len(matches) >= limit:
-                break
     return matches
 
 
