@@ -242,7 +242,7 @@ def lookup(query: str, db_path: str | None = None, limit: int = 10,
                     "WHERE instr(term, ?) > 0 OR instr(traditional, ?) > 0 OR instr(variants_json, ?) > 0",
                     (query, query, query))
             for term_id, term, traditional, variants, score in holding:
-                if query in (term, traditional) or query in json.loads(variants):
+                if query in (term, traditional) or (query in variants and query in json.loads(variants)):
                     add([(term_id, score)], "exact")
                 elif term.startswith(query) or traditional.startswith(query):
                     add([(term_id, score)], "prefix")
