@@ -431,3 +431,13 @@ def test_fields_other_releases_add_are_shown_where_they_exist(client, db):
                   "2024-12-04", "Seen by period", "2019"):
         assert shown in page, shown
     assert "internal-key" not in page and "Enrichment" not in page
+
+
+def test_a_link_to_a_merged_entry_leads_to_the_entry_that_absorbed_it(client, db):
+    merged_id, keep_id = _term_id(db, "凝聚力量"), _term_id(db, "凝聚共识")
+    with Termbase(db) as termbase:
+        merge_terms(termbase, "凝聚共识", "凝聚力量", "Ana")
+    response = client.get(f"/entry/{merged_id}")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/entry/{keep_id}")
+    assert "凝聚力量 was merged into 凝聚共识" in _text(client.get(f"/entry/{keep_id}"))
+    assert client.get("/entry/999999").status_code == 404

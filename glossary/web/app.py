@@ -205,6 +205,15 @@ def create_app(db_path: str | os.PathLike, *, host: str = "127.0.0.1", port: int
     def entry_page(term_id: int):
         with open_termbase() as termbase:
             found = views.entry(termbase, term_id)
+            if found is None and hasattr(termbase, "resolve_id"):
+                # IDs are stable: a link to an entry merged since leads to the one that absorbed it.
+                state, row, record = termbase.resolve_id(term_id)
+                if state == "merged" and row is not None:
+                    flash(f"{record['term']} was merged into {row['term']}")
+                    return redirect(url_for("entry_page", term_id=row["id"]), 303)
+                if state == "retired":
+                    return _refuse(404, f"{record['term']} (ID {term_id}) is retired: the corpus no longer yields "
+                                        "it; it comes back with its fields if it does")
         if found is None:
             abort(404)
         return render_template("entry.html", entry=found, error=None)
