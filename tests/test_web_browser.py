@@ -130,6 +130,9 @@ def test_search_as_you_type_then_keyboard_to_the_entry(browser, server):
     browser.get(base + "/")
     browser.find_element(By.TAG_NAME, "body").send_keys("/")
     assert browser.switch_to.active_element.get_attribute("id") == "q"
+    browser.switch_to.active_element.send_keys("lgwh" + Keys.ENTER)  # Enter before the answer: its first entry
+    _wait(browser, lambda d: "/entry/" in d.current_url)
+    assert browser.find_element(By.ID, "term").text == "两个维护"
 
 
 def test_review_is_kept_after_a_reload_and_the_name_remembered(browser, server):

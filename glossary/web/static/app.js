@@ -47,6 +47,8 @@
     let timer = null;
     let controller = null;
     let latest = 0;
+    let waiting = false;  // a search typed but not answered yet
+    let openWhenShown = false;  // Enter pressed before the answer came
 
     function items() { return Array.from(results.querySelectorAll("li")); }
     function selectedIndex() { return items().findIndex((li) => li.getAttribute("aria-selected") === "true"); }
@@ -66,6 +68,8 @@
         : count ? count + (count === 1 ? " entry" : " entries") : "no entry matches " + JSON.stringify(data.query);
       suggestions.replaceChildren();
       if (!count && !data.error) suggest(data.query);
+      if (openWhenShown && count) window.location.href = results.querySelector("a").href;
+      openWhenShown = false;
     }
 
     function suggest(query) {
@@ -97,18 +101,36 @@
       if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
       window.history.replaceState(null, "", url);
       if (controller) controller.abort();
-      if (!query) { results.replaceChildren(); summary.textContent = ""; suggestions.replaceChildren(); return; }
+      if (!query) {
+        waiting = false;
+        results.replaceChildren(); summary.textContent = ""; suggestions.replaceChildren();
+        return;
+      }
       controller = new AbortController();
       const ticket = ++latest;
+      waiting = true;
       fetch(api + "?q=" + encodeURIComponent(query), { signal: controller.signal, credentials: "same-origin" })
         .then((response) => response.json())
-        .then((data) => { if (ticket === latest) show(data); })
-        .catch((error) => { if (error.name !== "AbortError") summary.textContent = "error: " + error.message; });
+        .then((data) => { if (ticket === latest) { waiting = false; show(data); } })
+        .catch((error) => {
+          if (error.name !== "AbortError") { waiting = false; summary.textContent = "error: " + error.message; }
+        });
     }
 
-    input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, DEBOUNCE_MS); });
+    input.addEventListener("input", () => {
+      waiting = true;
+      clearTimeout(timer);
+      timer = setTimeout(run, DEBOUNCE_MS);
+    });
     input.form.addEventListener("submit", (event) => {
-      // Enter opens the chosen entry; with nothing shown yet, the form searches on the server.
+      // Enter opens the chosen entry (the first answer to what is typed, when it is on its way).
+      if (waiting && input.value.trim()) {
+        event.preventDefault();
+        openWhenShown = true;
+        clearTimeout(timer);
+        run();
+        return;
+      }
       const all = items();
       if (all.length) {
         event.preventDefault();
