@@ -255,7 +255,8 @@ def test_browse_filters_sorts_pages_and_counts_what_is_left(client, db):
     first, second = (re.findall(r'href="/entry/(\d+)"', client.get(f"/browse?page={n}").get_data(as_text=True))
                      for n in (1, 2))
     assert first and second and not set(first) & set(second)
-    labels = re.findall(r'<td class="label">(.*?)</td>', client.get("/browse?source=reference").get_data(as_text=True))
+    page = client.get("/browse?source=reference").get_data(as_text=True)
+    labels = re.findall(r"<td class=\"source\"><span class=\"label\">(.*?)</span>", page)
     assert labels and set(labels) == {"reference"}
     assert "Two Upholds" in client.get("/browse?source=reference&category=numbered+slogan").get_data(as_text=True)
     _review(client, _term_id(db, "两个维护"), english="Two Upholds", status="approved", notes="", who="Ana")

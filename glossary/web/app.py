@@ -31,7 +31,7 @@ from ..errors import GlossaryError
 from ..export import export
 from ..importer import apply_import, is_our_workbook, plan_import
 from ..lookup import LookupCache, lookup, suggestions
-from ..store import STATUSES, Termbase
+from ..store import STATUSES, Termbase, resolve_db_path
 from . import views
 from .review import review
 
@@ -414,13 +414,13 @@ def run(db_path, *, host: str = "127.0.0.1", port: int = 8000, read_only: bool =
     except OSError as error:
         raise GlossaryError(f"cannot listen on {host}:{port} ({error.strerror or error})") from None
     app.config["GLOSSARY_PORT"] = port = int(server.effective_port)
-    app.extensions["glossary_lookup_cache"].warm(Termbase(db_path, create=False).path)
+    app.extensions["glossary_lookup_cache"].warm(resolve_db_path(db_path))
     shown_host = socket.gethostname() if host in WILDCARD_HOSTS else host
     if ":" in shown_host:
         shown_host = f"[{shown_host}]"
     url = f"http://{shown_host}:{port}/" + (f"?token={token}" if token else "")
     mode = "read-only" if read_only else "review and upload allowed"
-    echo(f"serving {Termbase(db_path, create=False).path} ({mode}) at {url}")
+    echo(f"serving {resolve_db_path(db_path)} ({mode}) at {url}")
     if token:
         echo("the link carries the access token: share it only with the people who may use this termbase")
     echo("press Ctrl-C to stop")
