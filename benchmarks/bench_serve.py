@@ -19,6 +19,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import sys
@@ -103,6 +104,8 @@ def main() -> None:
             print(f"{'did you mean ' + query:22s} {statistics.median(server_times):8.1f}ms "
                   f"{percentile(server_times, .95):5.1f}ms {statistics.median(wall_times):13.1f}ms "
                   f"{percentile(wall_times, .95):5.1f}ms")
+        print(f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB "
+              "(server and benchmark in one process)")
         print("load average (1, 5, 15 min):", " ".join(f"{value:.2f}" for value in os.getloadavg()))
         server.close()
 
