@@ -63,8 +63,8 @@ class LookupCache:
     A change committed by anyone (PRAGMA data_version of a connection kept open to watch) or a
     new file at the path makes a new version. The lists of the version before are used until
     a thread has read the new ones (about a second for 100,000 entries): for that long, a term
-    added meanwhile is found by its pinyin, initials and English but not yet by characters
-    inside it or as a near miss."""
+    added meanwhile is found by its pinyin, initials and English but not yet by its characters
+    or as a near miss."""
 
     def __init__(self):
         self._lock = threading.Lock()
