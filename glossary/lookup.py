@@ -19,8 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import GlossaryError
-from .store import (EFFECTIVE_ENGLISH_SQL, ENGLISH_WORD_RE, busy_message, busy_timeout, is_busy_error, pinyin_key,
-                    resolve_db_path)
+from .store import EFFECTIVE_ENGLISH_SQL, busy_message, busy_timeout, is_busy_error, pinyin_key, resolve_db_path
 
 RANKS = ("exact", "prefix", "pinyin", "initials", "english", "substring", "near miss")
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

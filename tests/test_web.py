@@ -190,6 +190,7 @@ def test_edits_need_the_csrf_token_and_the_same_origin(client, db):
     data = {"english": "forging consensus", "status": "new", "notes": "", "who": "Mallory", "revision": "0"}
     assert client.post(f"/entry/{term_id}", data=data).status_code == 400
     assert client.post(f"/entry/{term_id}", data={**data, "csrf_token": "guessed"}).status_code == 400
+    assert client.post(f"/entry/{term_id}", data={**data, "csrf_token": "凝聚"}).status_code == 400
     token = _csrf(client, f"/entry/{term_id}")
     response = client.post(f"/entry/{term_id}", data={**data, "csrf_token": token},
                            headers={"Origin": "http://evil.example"})
