@@ -100,10 +100,13 @@ DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=
               help="Least ratio of a single word's corpus frequency to its general-language frequency.")
 @click.option("--max-terms", default=0, show_default=True, type=click.IntRange(0),
               help="Keep at most this many terms (0: all).")
+@click.option("--min-score", default=None, type=click.FloatRange(0),
+              help="Keep only terms scoring at least this (per million tokens; see the Score column). "
+                   "Default: the level below which judged precision fell under 70%; 0 keeps all.")
 @click.option("--jobs", "-j", default=0, show_default=True, type=click.IntRange(0),
               help="Processes for reading and mining documents in parallel (0: one per CPU core).")
 @reports_errors
-def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, max_terms, jobs):
+def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, max_terms, min_score, jobs):
     """Mine PATHS (default: seeds/) into the termbase and write the workbook.
 
     Only documents the termbase has not seen are read; translators' English, status and notes
@@ -115,6 +118,10 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
 
     settings = MiningSettings(min_freq=min_freq, min_cohesion=min_cohesion, min_entropy=min_entropy,
                               min_specificity=min_specificity, max_terms=max_terms)
+    if min_score is not None:
+        import dataclasses
+
+        settings = dataclasses.replace(settings, min_score=min_score)
     bar = None
 
     def show_progress(done, total):
@@ -328,6 +335,8 @@ def _print_match(match, colour: bool) -> None:
     facts = [match.category, f"{match.frequency}× in {match.documents} document{'s' if match.documents != 1 else ''}",
              f"status {match.status}", f"matched by {match.matched_by}"]
     click.echo("  " + " · ".join(fact for fact in facts if fact))
+    if match.score_reasons:
+        click.echo(f"  score {match.score:g}: {match.score_reasons}")
     if match.expansion:
         click.echo("  = " + "、".join(match.expansion))
     for context in match.contexts:

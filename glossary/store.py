@@ -155,6 +155,10 @@ MIGRATIONS: list[str] = [
     CREATE INDEX english_words_term ON english_words(term_id);
     CREATE TABLE english_vocabulary (word TEXT PRIMARY KEY) WITHOUT ROWID;
     """,
+    # 8: what each term's score rests on (frequency, documents, cohesion, boundary entropy, category).
+    """
+    ALTER TABLE terms ADD COLUMN score_reasons TEXT NOT NULL DEFAULT '';
+    """,
 ]
 # Migrations that need more than SQL: the Python step that runs after the SQL of that number.
 DATA_MIGRATIONS = {7: lambda termbase: termbase.refresh_search()}
@@ -266,6 +270,7 @@ class TermRow:
     forbidden: bool
     contexts: list[dict]
     imported_note: str = ""
+    score_reasons: str = ""
 
 
 EFFECTIVE_ENGLISH_SQL = ("CASE WHEN english_human != '' THEN english_human "
@@ -549,6 +554,7 @@ def _machine_values(entry: dict) -> dict:
         "variants_json": json.dumps(entry["variants"], ensure_ascii=False),
         "category": entry["category"],
         "score": entry["score"],
+        "score_reasons": entry.get("score_reasons", ""),
         "frequency": entry["frequency"],
         "documents": entry["documents"],
         "expansion_json": json.dumps(entry["expansion"], ensure_ascii=False),
@@ -580,4 +586,5 @@ def _term_row(row: sqlite3.Row, contexts: list[dict]) -> TermRow:
         english_alternatives=json.loads(row["english_alternatives_json"]),
         components=json.loads(row["components_json"]), english_human=row["english_human"],
         status=row["status"], notes=row["notes"], revision=row["revision"], in_corpus=bool(row["in_corpus"]),
-        forbidden=bool(row["forbidden"]), contexts=contexts, imported_note=row["imported_note"])
+        forbidden=bool(row["forbidden"]), contexts=contexts, imported_note=row["imported_note"],
+        score_reasons=row["score_reasons"])
