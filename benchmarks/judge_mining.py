@@ -4,13 +4,18 @@
     python benchmarks/judge_mining.py --corpus pd --megabytes 5    # People's Daily, first 5 MB
     python benchmarks/judge_mining.py --json output/glossary.json  # judge a build's JSON export
     python benchmarks/judge_mining.py --corpus gwr --unjudged      # list sampled entries to judge
+    python benchmarks/judge_mining.py --corpus gwr --cut 150       # the list a --min-score 150 build keeps
 
 Corpora are read from ../shared/corpora/ (never copied into the project): `gwr` is the
 national Government Work Reports (the judging corpus, not tuned on), `pd` People's Daily
 2019–2020 (the development corpus). A subset of `--megabytes` takes files in path order until
 the size is reached. Builds run with `--jobs` processes (default 2) and their entry lists are
 cached in output/judge-cache/ under the corpus, size, settings and the source of the package,
-so judging again costs nothing.
+so judging again costs nothing. They keep the whole list (--min-score 0); `--cut` judges it as
+a build with that --min-score would keep it (a term's score does not depend on the cut).
+GLOSSARY_RULES_OFF=collocation,boundary,longer,slogan builds with selection rules switched
+off, to measure what each one does (`--baseline` shows what a list dropped of another's
+judged sample). `--calibrate` prints judged precision by rank window with the scores there.
 
 Bands: ranks 1–50 all; from each of 51–200, 201–1000 and 1001–end, `--sample` entries (100)
 drawn at random with a fixed seed. Judgments (term, good/bad, reason) are read from
@@ -156,6 +161,20 @@ def compare(baseline: list[dict], current: set[str], judged: dict[str, tuple[str
         print(f"baseline sample: dropped {len(terms)} of {total} {verdict}: {' '.join(terms)}")
 
 
+def calibrate(entries: list[dict], judged: dict[str, tuple[str, str]]) -> None:
+    """Judged precision by rank window, whatever sample the judgments came from."""
+    windows = [(1, 100), (101, 200), (201, 300), (301, 400), (401, 600), (601, 1000), (1001, 2000), (2001, 4000),
+               (4001, None)]
+    for start, end in windows:
+        part = entries[start - 1:end]
+        if not part:
+            break
+        verdicts = [judged[e["term"]][0] for e in part if e["term"] in judged]
+        good = verdicts.count("good")
+        print(f"ranks {start}-{end or 'end'}: score from {part[0]['score']:g}; judged {len(verdicts)}, "
+              f"good {good} = {good / max(len(verdicts), 1):.0%}")
+
+
 def main() -> None:
     from glossary.mine import MiningSettings
 
@@ -166,20 +185,28 @@ def main() -> None:
     parser.add_argument("--judgments", type=Path, default=None, help="default: tests/data/judged_<corpus>.tsv")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--sample", type=int, default=100)
-    parser.add_argument("--min-score", type=float, default=None, help="build with this --min-score")
+    parser.add_argument("--min-score", type=float, default=None,
+                        help="build with this --min-score (default 0: the whole list; see --cut)")
+    parser.add_argument("--cut", type=float, default=None,
+                        help="judge the cached whole list cut at this score, as a build with --min-score would be")
     parser.add_argument("--rebuild", action="store_true", help="ignore the cached list")
     parser.add_argument("--unjudged", action="store_true", help="print the sampled entries not judged yet")
     parser.add_argument("--bad", action="store_true", help="print the sampled entries judged bad")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="precision of every judged entry by rank window, with the score where each starts "
+                             "(how the default --min-score was chosen)")
     parser.add_argument("--baseline", type=Path, default=None,
                         help="a cached list (output/judge-cache/*.json): of its judged sample, what this list dropped")
     arguments = parser.parse_args()
-    settings = MiningSettings() if arguments.min_score is None else MiningSettings(min_score=arguments.min_score)
+    settings = MiningSettings(min_score=0.0 if arguments.min_score is None else arguments.min_score)
     if arguments.json:
         entries = json.loads(arguments.json.read_text(encoding="utf-8"))
         size = None
     else:
         entries, size = cached_entries(arguments.corpus, arguments.megabytes, settings, arguments.jobs,
                                        arguments.rebuild)
+    if arguments.cut is not None:
+        entries = [entry for entry in entries if entry["score"] >= arguments.cut]
     terms = [entry["term"] for entry in entries]
     judgments = arguments.judgments or ROOT / "tests" / "data" / f"judged_{arguments.corpus}.tsv"
     judged = read_judgments(judgments)
@@ -192,6 +219,8 @@ def main() -> None:
         for label, items in unjudged:
             for rank, term in items:
                 print(f"{term}\t{label}\t{rank}")
+    if arguments.calibrate:
+        calibrate(entries, judged)
     if arguments.baseline:
         compare(json.loads(arguments.baseline.read_text(encoding="utf-8")), set(terms), judged, arguments.sample)
     if arguments.bad:
