@@ -36,6 +36,8 @@ _CONJUNCTION_END_RE = re.compile(r"(?:以及|和|与|及|或|、|同)$")
 _SLOGAN_INSIDE_RE = re.compile(r"[一二两三四五六七八九十\d][个大项条种类支]")
 _MODIFIER_POS = {"a", "ad", "d", "b", "z"}
 _LEADING_POS = {"v", "vd", "d", "ad", "p", "c"}
+_VERB_POS = {"v", "vd"}
+_NUMERALS_RE = re.compile(r"[\d〇零一二三四五六七八九十百千万]+年?")
 _INTRODUCED_AFTER_RE = re.compile(r"[”\"」]?[，,：:]?\s*(?:即|是指|指的是|就是|：|:)\s*(.+?)[。；;]")
 
 
@@ -44,6 +46,8 @@ def _strip_leading(item: str, head: str = "") -> str:
     than the slogan's head: 看齐意识 stays) is left."""
     tagged = segment.tag(item)
     edge = set(word_list("edge_words.txt"))
+    if tagged and len(tagged[0][0]) >= 4 and tagged[0][0][:2] in edge:  # 深入开展 as one word
+        tagged = [(tagged[0][0][:2], "v"), (tagged[0][0][2:], "v")] + tagged[1:]
     while len(tagged) > 1 and (tagged[0][1] in _LEADING_POS or tagged[0][0] in edge) \
             and len(item) - len(tagged[0][0]) > len(head):
         item = item[len(tagged[0][0]):]
@@ -68,8 +72,14 @@ def _listed_before(items: list[str], head: str) -> list[str]:
     last_tags = [tag for _, tag in segment.tag(items[-1])]
     if last_tags and last_tags[-1] in {"v", "p", "c", "u", "uj", "d", "r", "f"}:
         return []
-    if all(len(segment.cut(item)) == 1 and segment.part_of_speech(item) in _MODIFIER_POS for item in items):
-        return []  # 全面、直接、双向“三通”: how, not what
+    if all(len(segment.cut(item)) == 1 and segment.part_of_speech(item) in _MODIFIER_POS | _VERB_POS
+           for item in items):
+        return []  # 全面、直接、双向“三通”, 坚持和落实“两个毫不动摇”: how, not what
+    if any(_NUMERALS_RE.fullmatch(item) for item in items):
+        return []  # 一九八一、一九八二两个年度计划: years, not components
+    lengths = sorted(len(_strip_leading(item)) for item in items)
+    if lengths[-1] > 6 and lengths[-1] > 3 * lengths[0]:
+        return []  # 中央政府全力支持香港、澳门: one item carries the sentence around the list
     stripped = [_strip_leading(item) for item in items]
     return stripped if all(len(item) >= 2 or item == original for item, original in zip(stripped, items)) else []
 

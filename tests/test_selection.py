@@ -81,6 +81,9 @@ def test_counts_units_grades_and_systems_are_not_numbered_slogans(count):
     ("两个市场", "利用国内国外两种资源、开拓国内国外两个市场"),
     ("三通", "实现全面、直接、双向“三通”"),
     ("两个确立", "各级政府及其工作人员要深刻领悟“两个确立”的决定性意义"),
+    ("两个毫不动摇", "坚持和落实“两个毫不动摇”"),
+    ("两个特别行政区", "中央政府全力支持香港、澳门两个特别行政区"),
+    ("两个年度计划", "一九八一、一九八二两个年度计划"),
 ])
 def test_no_expansion_rather_than_a_wrong_one(slogan, sentence):
     assert find_expansion(slogan, sentence) == []
