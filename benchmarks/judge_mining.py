@@ -102,18 +102,34 @@ def cached_entries(corpus: str, megabytes: float | None, settings, jobs: int, re
     return entries, size
 
 
-def read_judgments(path: Path) -> dict[str, tuple[str, str]]:
-    judged: dict[str, tuple[str, str]] = {}
+def read_judgments(path: Path) -> dict[str, list[tuple[str, str, str | None]]]:
+    """term → [(verdict, reason, expansion)]: a fourth column, when present, is the expansion
+    ("/"-joined, "-" for none) a numbered slogan was judged with; the verdict then holds only
+    for an entry with that expansion."""
+    judged: dict[str, list[tuple[str, str, str | None]]] = {}
     if not path.exists():
         return judged
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        term, verdict, *reason = line.split("\t")
+        term, verdict, *rest = line.split("\t")
         if verdict not in ("good", "bad"):
             raise SystemExit(f"{path.name}: verdict must be good or bad: {line!r}")
-        judged[term] = (verdict, reason[0] if reason else "")
+        reason = rest[0] if rest else ""
+        expansion = rest[1] if len(rest) > 1 else None
+        judged.setdefault(term, []).append((verdict, reason, expansion))
     return judged
+
+
+def resolve(entries: list[dict], judged: dict[str, list[tuple[str, str, str | None]]]) -> dict[str, tuple[str, str]]:
+    """The verdict of each entry of a list: one made without an expansion, or on the entry's own."""
+    resolved = {}
+    for entry in entries:
+        shown = "/".join(entry.get("expansion") or []) or "-"
+        for verdict, reason, expansion in judged.get(entry["term"], []):
+            if expansion is None or expansion == shown:
+                resolved[entry["term"]] = (verdict, reason)
+    return resolved
 
 
 def band_samples(terms: list[str], sample: int) -> list[tuple[str, list[tuple[int, str]]]]:
@@ -209,7 +225,7 @@ def main() -> None:
         entries = [entry for entry in entries if entry["score"] >= arguments.cut]
     terms = [entry["term"] for entry in entries]
     judgments = arguments.judgments or ROOT / "tests" / "data" / f"judged_{arguments.corpus}.tsv"
-    judged = read_judgments(judgments)
+    judged = resolve(entries, read_judgments(judgments))
     print(f"corpus: {arguments.json or CORPUS_FOLDERS[arguments.corpus]}"
           + (f" ({size:.1f} MB)" if size else "") + f"; judgments: {judgments.name} ({len(judged)})")
     if size:
@@ -222,7 +238,8 @@ def main() -> None:
     if arguments.calibrate:
         calibrate(entries, judged)
     if arguments.baseline:
-        compare(json.loads(arguments.baseline.read_text(encoding="utf-8")), set(terms), judged, arguments.sample)
+        baseline = json.loads(arguments.baseline.read_text(encoding="utf-8"))
+        compare(baseline, set(terms), resolve(baseline, read_judgments(judgments)), arguments.sample)
     if arguments.bad:
         for label, ranked in band_samples(terms, arguments.sample):
             for rank, term in ranked:
