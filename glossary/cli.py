@@ -165,6 +165,10 @@ def DB_OPTION(command):
               help="Least ratio of a single word's corpus frequency to its general-language frequency.")
 @click.option("--max-terms", default=0, show_default=True, type=click.IntRange(0),
               help="Keep at most this many terms (0: all).")
+@click.option("--min-score", default=None, type=click.FloatRange(0),
+              help="Keep only terms scoring at least this (per million tokens; see the Score column). "
+                   "Default 250, set where judged precision fell below about 70% on a development corpus; "
+                   "0 keeps all.")
 @click.option("--jobs", "-j", default=0, show_default=True, type=click.IntRange(0),
               help="Processes for reading and mining documents in parallel (0: one per CPU core); "
                    "with --cluster local, the number of Dask workers.")
@@ -181,8 +185,8 @@ def DB_OPTION(command):
               help="Start of the period the workbook's New sheet shows (default: 1 January of the latest "
                    "document's year).")
 @reports_errors
-def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, max_terms, jobs, cluster, store,
-          date_pattern, new_since):
+def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, max_terms, min_score, jobs, cluster,
+          store, date_pattern, new_since):
     """Mine PATHS (default: seeds/) into the termbase and write the workbook.
 
     Only documents the termbase has not seen are read; translators' English, status and notes
@@ -199,6 +203,10 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
 
     settings = MiningSettings(min_freq=min_freq, min_cohesion=min_cohesion, min_entropy=min_entropy,
                               min_specificity=min_specificity, max_terms=max_terms)
+    if min_score is not None:
+        import dataclasses
+
+        settings = dataclasses.replace(settings, min_score=min_score)
     bar = None
 
     def show_progress(done, total):
@@ -475,6 +483,8 @@ def _print_match(match, colour: bool) -> None:
     facts = [match.category, f"{match.frequency}× in {match.documents} document{'s' if match.documents != 1 else ''}",
              f"status {match.status}", f"matched by {match.matched_by}"]
     click.echo("  " + " · ".join(fact for fact in facts if fact))
+    if match.score_reasons:
+        click.echo(f"  score {match.score:g}: {match.score_reasons}")
     if match.expansion:
         click.echo("  = " + "、".join(match.expansion))
     for context in match.contexts:

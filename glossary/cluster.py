@@ -242,6 +242,11 @@ def subtract_counts(total: mine.DocumentCounts, twice: mine.DocumentCounts) -> m
     return total
 
 
+def corpus_tokens(counts: mine.DocumentCounts) -> int:
+    """The merged counts' token total, which the score is per million of (on the worker)."""
+    return counts.tokens
+
+
 def select_terms(counts: mine.DocumentCounts, settings: mine.MiningSettings) -> list:
     """The candidates of the merged counts, selected where the counts are: only they travel."""
     _prepare(frozenset(), {})
@@ -460,6 +465,7 @@ def _mine(client, store: str, rows_by_hash: dict, settings: mine.MiningSettings,
         total = client.submit(subtract_counts, total, client.submit(count_documents, counted_twice, store),
                               retries=3)
     terms = _sized(client.submit(select_terms, total, settings, retries=3).result(), stats, "candidate")
+    tokens = client.submit(corpus_tokens, total, retries=3).result()
     stats.count_seconds = time.perf_counter() - started
     terms = apply_merges(terms, dict(termbase.connection.execute("SELECT variant, canonical FROM merges")))
     # In name order, as the local build locates them (examples rank by document name).
@@ -479,5 +485,5 @@ def _mine(client, store: str, rows_by_hash: dict, settings: mine.MiningSettings,
     located = locate(terms, False)
     located.frequency, located.documents = counted.frequency, counted.documents
     stats.locate_seconds = time.perf_counter() - started
-    finished = mine.finish_terms(terms, located, settings, screened=True)
+    finished = mine.finish_terms(terms, located, settings, screened=True, corpus_tokens=tokens)
     return [enrich(term) for term in finished]

@@ -21,6 +21,7 @@ def enrich(term: Term) -> dict:
         "variants": term.variants,
         "category": term.category,
         "score": term.score,
+        "score_reasons": term.score_reasons,
         "frequency": term.frequency,
         "documents": term.documents,
         "expansion": term.expansion or [c["zh"] for c in components],

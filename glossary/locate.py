@@ -49,7 +49,7 @@ class Occurrences:
     traditional: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     contexts: dict[str, list[Context]] = field(default_factory=lambda: defaultdict(list))
     expansions: dict[str, tuple[list[str], str]] = field(default_factory=dict)
-    # (term, character) → how often the character stands just left (right) of the term.
+    # (term, two characters) → how often they stand just left (right) of the term.
     left: Counter = field(default_factory=Counter)
     right: Counter = field(default_factory=Counter)
     # Working state of TermLocator: per term, the best example ranks of the leading documents.
@@ -91,7 +91,7 @@ class TermLocator:
         self.terms = [surfaces[surface] for surface in self.patterns]  # by pattern index
         self.automaton = _automaton(self.patterns) if self.patterns else None
         # Neighbours feed the boundary test; a pass after screening does not need them.
-        wanted = {t.term for t in terms if t.statistical and t.words > 1} if neighbours else set()
+        wanted = {t.term for t in terms if t.statistical or t.category == CATEGORY_SLOGAN} if neighbours else set()
         self.neighbour_indexes = frozenset(i for i, term in enumerate(self.terms) if term in wanted)
         slogans = [(t.term, slogan_shape(t.term)) for t in terms if t.category == CATEGORY_SLOGAN]
         self.slogans = [(term, shape) for term, shape in slogans if shape]
@@ -103,6 +103,7 @@ class TermLocator:
             if head and len(head) >= 2 and count:
                 probes[head].add(number)
         self.probe_slogans = [sorted(numbers) for numbers in probes.values()]
+        self.probe_patterns = list(probes)
         self.probe = _automaton(list(probes)) if probes else None
         self.per_document = per_document
         self.documents_kept = documents_kept
@@ -140,8 +141,9 @@ class TermLocator:
         if wanted:
             # Tallied as (term, character) pairs by C-level Counter passes; a newline is a
             # sentence edge (see neighbours()).
-            found.left.update([(terms[index], text[start - 1]) for index, start, _ in matches if index in wanted])
-            found.right.update([(terms[index], text[end]) for index, _, end in matches if index in wanted])
+            found.left.update([(terms[index], text[max(start - 2, 0):start]) for index, start, _ in matches
+                               if index in wanted])
+            found.right.update([(terms[index], text[end:end + 2]) for index, _, end in matches if index in wanted])
 
     def _find_traditional(self, sentences: list[Sentence], found: Occurrences) -> None:
         """How each term is spelled in the traditional sentences (the text is their simplified
@@ -237,21 +239,31 @@ class TermLocator:
     def _find_expansions(self, text: str, offsets: list[int], sentences: list[Sentence], name: str,
                          found: Occurrences) -> None:
         """What each numbered slogan stands for, from the first document by name that lists it;
-        looked for in the sentences that hold a slogan or its head word."""
+        looked for in the sentences that hold a slogan, and in those holding its head word right
+        before a sentence that holds the slogan (a list attached to it, never a distant one)."""
         if self.probe is None:
             return
         probed = self.probe.find_matches_as_indexes(text, overlapping=True)
         if not probed:
             return
         candidates: dict[int, set[int]] = defaultdict(set)
+        holding: dict[int, set[int]] = defaultdict(set)  # slogan → the sentences that hold it
         for index, start, _ in probed:
-            candidates[bisect.bisect_right(offsets, start) - 1].update(self.probe_slogans[index])
+            number = bisect.bisect_right(offsets, start) - 1
+            candidates[number].update(self.probe_slogans[index])
+            pattern = self.probe_patterns[index]
+            for slogan in self.probe_slogans[index]:
+                if self.slogans[slogan][0] == pattern:
+                    holding[slogan].add(number)
         expansions = found.expansions
         for number in sorted(candidates):
             text = sentences[number].text
             enumerations = text.count("、")
-            for term, (count, head) in (self.slogans[slogan] for slogan in sorted(candidates[number])):
+            for slogan in sorted(candidates[number]):
+                term, (count, head) = self.slogans[slogan]
                 if term in expansions and expansions[term][1] <= name:
+                    continue
+                if number not in holding[slogan] and number + 1 not in holding[slogan]:
                     continue
                 if term not in text and not (head and len(head) >= 2 and head in text
                                              and count and enumerations >= count - 2):

@@ -28,7 +28,7 @@ _SOURCE = ("CASE WHEN english_human != '' THEN (CASE WHEN status = 'approved' TH
            "ELSE 'translator edit' END) WHEN english_imported != '' THEN 'imported: ' || english_imported_source "
            "ELSE english_auto_source END")
 _COLUMNS = (f"id, term, traditional, variants_json, pinyin, pinyin_numbers, initials, search_pinyin, category, "
-            f"expansion_json, frequency, documents, score, status, {_EFFECTIVE_ENGLISH} AS english, "
+            f"expansion_json, frequency, documents, score, score_reasons, status, {_EFFECTIVE_ENGLISH} AS english, "
             f"{_SOURCE} AS english_source")
 
 
@@ -48,6 +48,8 @@ class Match:
     status: str
     matched_by: str
     contexts: list[dict] = field(default_factory=list)
+    score: float = 0.0
+    score_reasons: str = ""
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -468,4 +470,5 @@ def _match(connection: sqlite3.Connection, row: sqlite3.Row, matched_by: str) ->
     return Match(id=row["id"], term=row["term"], traditional=row["traditional"], pinyin=row["pinyin"],
                  pinyin_numbers=row["pinyin_numbers"], english=row["english"], english_source=row["english_source"],
                  category=row["category"], expansion=json.loads(row["expansion_json"]), frequency=row["frequency"],
-                 documents=row["documents"], status=row["status"], matched_by=matched_by, contexts=contexts)
+                 documents=row["documents"], status=row["status"], matched_by=matched_by, contexts=contexts,
+                 score=row["score"], score_reasons=row["score_reasons"])

@@ -55,7 +55,7 @@ def mine_documents(documents: list[CleanDocument], settings: MiningSettings = Mi
     counts = merge_counts(count_document(document) for document in documents)
     terms = select_terms(counts, settings)
     occurrences = locate_all(documents, terms)
-    return finish_terms(terms, occurrences, settings)
+    return finish_terms(terms, occurrences, settings, corpus_tokens=counts.tokens)
 
 
 def prepare_segmenter() -> str:

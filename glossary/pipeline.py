@@ -417,5 +417,5 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
     located = locate(terms, False)
     # A term is found exactly where screening found it: the same surfaces in the same sentences.
     located.frequency, located.documents = counted.frequency, counted.documents
-    finished = mine.finish_terms(terms, located, settings, screened=True)
+    finished = mine.finish_terms(terms, located, settings, screened=True, corpus_tokens=counts.tokens)
     return [enrich(term) for term in finished]

@@ -55,16 +55,34 @@ def slogan_shape(text: str) -> tuple[int | None, str] | None:
     match = _NUM_CLASSIFIER_RE.match(text)
     if match:
         head = match.group(3)
-        if head in word_list("count_nouns.txt"):
+        if head in word_list("count_nouns.txt") or not concept_head(head):
             return None
         return numeral_value(match.group(1)), head
     match = _NUM_CHAR_RE.match(text)
     if match:
+        if match.group(2) in word_list("count_nouns.txt"):
+            return None  # 五年, 九天, 三甲: a count, a unit or a grade
         return numeral_value(match.group(1)), match.group(2)
     if _CHAIN_RE.match(text):
         return None, ""
     if _DOUBLE_RE.match(text):
         rest = text[1:]
+        if rest.endswith(_SYSTEM_SUFFIXES):
+            return None  # 双导师制: a dual-something system, a word rather than a numbered slogan
         if not segment.in_general_dictionary(text) and (len(rest) == 1 or segment.in_general_dictionary(rest)):
             return 2, rest
     return None
+
+
+_SYSTEM_SUFFIXES = ("制", "型", "性", "化", "式")
+_AMOUNT_RE = re.compile(r"[\d０-９万亿元%％第]")
+_NOT_CONCEPT_TAGS = {"m", "q", "t", "nr", "nrt", "nrfg", "ns", "mq"}
+
+
+def concept_head(head: str) -> bool:
+    """Whether the head of a numbered phrase can name a concept: not an amount or rank
+    (两个万亿元, 十个全国第一), not a unit or time, not a person or place."""
+    if _AMOUNT_RE.search(head):
+        return False
+    words = segment.cut(head)
+    return bool(words) and segment.part_of_speech(words[0]) not in _NOT_CONCEPT_TAGS

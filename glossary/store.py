@@ -206,6 +206,11 @@ MIGRATIONS.append("""
     CREATE INDEX terms_lookup_characters ON terms(term, traditional, variants_json, score);
     CREATE INDEX terms_lookup_english ON terms(score, search_english);
     """)
+# What each term's score rests on (frequency, documents, C-value, cohesion, boundary entropy,
+# specificity, category), for the Score reasons column, the JSON export and lookup.
+MIGRATIONS.append("""
+    ALTER TABLE terms ADD COLUMN score_reasons TEXT NOT NULL DEFAULT '';
+    """)
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a command waits for another one writing the termbase
 ENGLISH_WORD_RE = re.compile(r"[a-z]{3,}")
 
@@ -315,6 +320,7 @@ class TermRow:
     forbidden: bool
     contexts: list[dict]
     imported_note: str = ""
+    score_reasons: str = ""
 
 
 EFFECTIVE_ENGLISH_SQL = ("CASE WHEN english_human != '' THEN english_human "
@@ -768,6 +774,7 @@ def _machine_values(entry: dict) -> dict:
         "variants_json": json.dumps(entry["variants"], ensure_ascii=False),
         "category": entry["category"],
         "score": entry["score"],
+        "score_reasons": entry.get("score_reasons", ""),
         "frequency": entry["frequency"],
         "documents": entry["documents"],
         "expansion_json": json.dumps(entry["expansion"], ensure_ascii=False),
@@ -799,4 +806,5 @@ def _term_row(row: sqlite3.Row, contexts: list[dict]) -> TermRow:
         english_alternatives=json.loads(row["english_alternatives_json"]),
         components=json.loads(row["components_json"]), english_human=row["english_human"],
         status=row["status"], notes=row["notes"], revision=row["revision"], in_corpus=bool(row["in_corpus"]),
-        forbidden=bool(row["forbidden"]), contexts=contexts, imported_note=row["imported_note"])
+        forbidden=bool(row["forbidden"]), contexts=contexts, imported_note=row["imported_note"],
+        score_reasons=row["score_reasons"])

@@ -30,7 +30,7 @@ GLOSSARY_COLUMNS = [
     ("ID", 7), ("Term", 20), ("Traditional", 20), ("Pinyin", 28), ("English", 38), ("English source", 16),
     ("English provenance", 34), ("Category", 16), ("Expansion", 40), ("Frequency", 10), ("Documents", 10),
     ("Context", 70), ("Source", 26), ("Status", 12), ("Notes", 32), ("All contexts", 12),
-    ("First seen", 12), ("Last seen", 16),
+    ("First seen", 12), ("Last seen", 16), ("Score", 9), ("Score reasons", 40),
 ]
 EDITABLE_COLUMNS = {"English", "Status", "Notes"}
 REVISION_COLUMNS = ["ID", "Revision", "English", "Status", "Notes"]
@@ -139,6 +139,7 @@ def _glossary_sheet(workbook: Workbook, rows: list[TermRow], sightings: dict[int
             best["document"] if best else ("" if row.in_corpus else "not in corpus"),
             Cell(row.status, EDITABLE), Cell(row.notes, EDITABLE_WRAP), link,
             *(sightings or {}).get(row.id, ("", "")),
+            row.score, Cell(row.score_reasons, WRAP),
         ], height=height)
     _filter(sheet, GLOSSARY_COLUMNS)
 
