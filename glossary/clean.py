@@ -358,7 +358,18 @@ class CleanDocument:
 
     @property
     def name(self) -> str:
-        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+        return document_name(self.path)
+
+
+# A document read from an archive record: "FILE#offset 123 URL" or "FILE#line 12 URL".
+_RECORD_RE = re.compile(r"#(?:offset|line) \d+(?: \S+)?$")
+
+
+def document_name(path: str) -> str:
+    """The file name, with the record and URL of a document read from a WARC or JSONL file."""
+    record = _RECORD_RE.search(path)
+    file = path[:record.start()] if record else path
+    return file.replace("\\", "/").rsplit("/", 1)[-1] + (record.group() if record else "")
 
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -496,8 +507,8 @@ def clean_document(raw: RawDocument) -> CleanDocument:
         sentences=sentences,
         dropped=dropped,
         mojibake=mojibake,
-        title=title,
-        date=meta["date"],
+        title=getattr(raw, "title", None) or title,
+        date=getattr(raw, "date", None) or meta["date"],
         publication=meta["publication"],
         author=meta["author"],
     )

@@ -11,9 +11,10 @@ from typing import Callable, Iterable, Iterator
 
 from charset_normalizer import from_bytes
 
+from . import formats
 from .errors import GlossaryError
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".text")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".text", ".shtml")
 
 # Chinese pages are written in one of these; anything else charset-normalizer guesses for
 # CJK bytes is a near miss (e.g. cp949 for GB18030), so we prefer these when they decode.
@@ -26,6 +27,9 @@ class RawDocument:
     text: str
     encoding: str
     size: int
+    # Known from the file's format rather than its text (Word properties, a dump's fields).
+    title: str | None = None
+    date: str | None = None
 
 
 def find_documents(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -37,10 +41,11 @@ def find_documents(paths: Iterable[str | os.PathLike]) -> list[Path]:
             raise GlossaryError(f"no such file or folder: {path}")
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES:
+                if child.is_file() and (child.suffix.lower() in TEXT_SUFFIXES or formats.kind_of(child)):
                     found.append(child)
         else:
             found.append(path)
+    formats.require_readers(found)
     return found
 
 
@@ -122,6 +127,12 @@ def document_from_bytes(path: Path, data: bytes) -> RawDocument:
     """Decode a file's bytes (raises ValueError when they are empty or not text)."""
     if not data.strip():
         raise ValueError("empty file")
+    if formats.kind_of(path) in ("docx", "pdf"):
+        text, meta = formats.read_single(path, data)
+        if not text.strip():
+            raise ValueError("no text in it")
+        return RawDocument(path=str(path), text=text, encoding=meta["encoding"], size=len(data),
+                           title=meta.get("title"), date=meta.get("date"))
     text, encoding = decode_bytes(data)
     if not text.strip():
         raise ValueError("empty file")
@@ -129,14 +140,19 @@ def document_from_bytes(path: Path, data: bytes) -> RawDocument:
 
 
 def read_documents(
-    paths: Iterable[str | os.PathLike], warn: Callable[[str], None] | None = None
+    paths: Iterable[str | os.PathLike], warn: Callable[[str], None] | None = None, text_field: str | None = None
 ) -> Iterator[RawDocument]:
     """Yield every readable document under paths; warn (one line) about each skipped file."""
     files = find_documents(paths)
     if not files:
-        raise GlossaryError("no text documents found (looked for " + ", ".join(TEXT_SUFFIXES) + ")")
+        raise GlossaryError("no text documents found (looked for " + ", ".join(TEXT_SUFFIXES + tuple(formats.SUFFIXES)) + ")")
     yielded = 0
     for path in files:
+        if formats.is_container(path):
+            for document in formats.raw_documents(path, warn, text_field):
+                yielded += 1
+                yield document
+            continue
         try:
             document = read_document(path)
         except (ValueError, OSError) as error:
