@@ -25,14 +25,20 @@ def iter_warc(path: Path) -> Iterator[Record | Skipped | Broken]:
     from warcio.archiveiterator import ArchiveIterator
 
     payloads: set[str] = set()
+    count = 0
     with open(path, "rb") as stream:
         records = ArchiveIterator(stream, no_record_parse=False, arc2warc=True)
         try:
             for record in records:
-                offset = f"offset {records.get_record_offset()}"
+                # (warcio finds an uncompressed record's offset by reading past its content: ask
+                # only once the content is read or not needed.)
+                def where() -> str:
+                    return f"offset {records.get_record_offset()}"
+
                 kind = record.rec_type
+                count += 1
                 if kind == "revisit":
-                    yield Skipped(str(path), offset, "duplicate payload (revisit record)")
+                    yield Skipped(str(path), where(), "duplicate payload (revisit record)")
                     continue
                 if kind not in ("response", "resource"):
                     continue  # requests, metadata, warcinfo: not pages
@@ -41,30 +47,30 @@ def iter_warc(path: Path) -> Iterator[Record | Skipped | Broken]:
                     status = record.http_headers.get_statuscode() or ""
                     content_type = record.http_headers.get_header("Content-Type") or ""
                     if status.startswith("3"):
-                        yield Skipped(str(path), offset, "redirect")
+                        yield Skipped(str(path), where(), "redirect")
                         continue
                     if status != "200":
-                        yield Skipped(str(path), offset, f"HTTP status {status or 'missing'}")
+                        yield Skipped(str(path), where(), f"HTTP status {status or 'missing'}")
                         continue
                 else:
                     content_type = record.rec_headers.get_header("Content-Type") or ""
                 if content_type.split(";")[0].strip().lower() not in HTML_TYPES:
-                    yield Skipped(str(path), offset, "not HTML")
+                    yield Skipped(str(path), where(), "not HTML")
                     continue
                 payload = record.content_stream().read(MAX_RECORD_BYTES + 1)
                 if len(payload) > MAX_RECORD_BYTES:
-                    yield Skipped(str(path), offset, "too large for an article", warn=True)
+                    yield Skipped(str(path), where(), "too large for an article", warn=True)
                     continue
                 if not payload.strip():
-                    yield Skipped(str(path), offset, "empty payload")
+                    yield Skipped(str(path), where(), "empty payload")
                     continue
                 payload_digest = record_digest(payload)
                 if payload_digest in payloads:
-                    yield Skipped(str(path), offset, "duplicate payload")
+                    yield Skipped(str(path), where(), "duplicate payload")
                     continue
                 payloads.add(payload_digest)
-                yield Record(path=str(path), record=offset, digest=record_digest(url, payload), payload=payload,
+                yield Record(path=str(path), record=where(), digest=record_digest(url, payload), payload=payload,
                              html=True, url=url, charset=_charset(content_type))
         except Exception as error:  # warcio, gzip and zlib all raise their own kinds on a damaged archive
             reason = f"{type(error).__name__}: {error}".split("\n")[0]
-            yield Broken(str(path), f"unreadable from {offset if 'offset' in locals() else 'the start'} on ({reason})")
+            yield Broken(str(path), f"unreadable after {count} records ({reason})")
