@@ -419,7 +419,7 @@ def _metadata(lines: list[str]) -> dict[str, str | None]:
 
 # Raised whenever a change to cleaning can change a cleaned text: a build then cleans every file
 # again instead of trusting the digests of files it cleaned before (see pipeline.build).
-CLEANER_VERSION = "1"
+CLEANER_VERSION = "2"  # 2: web pages reduced to their main content first (glossary.formats.html)
 
 
 def clean_document(raw: RawDocument) -> CleanDocument:

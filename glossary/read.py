@@ -136,6 +136,12 @@ def document_from_bytes(path: Path, data: bytes) -> RawDocument:
     text, encoding = decode_bytes(data)
     if not text.strip():
         raise ValueError("empty file")
+    if str(path).lower().endswith(formats.HTML_SUFFIXES):
+        from .formats.html import page_document
+
+        text, meta = page_document(text)
+        return RawDocument(path=str(path), text=text, encoding=encoding, size=len(data), title=meta.get("title"),
+                           date=meta.get("date"))
     return RawDocument(path=str(path), text=text, encoding=encoding, size=len(data))
 
 

@@ -247,7 +247,8 @@ def test_shtml_pages_are_read_like_html(tmp_path, seed_articles):
     title, paragraphs = seed_articles[0]
     (tmp_path / "ARTI1.shtml").write_text(page_html(title, paragraphs), encoding="utf-8")
     [raw] = read_documents([tmp_path])
-    assert raw.path.endswith("ARTI1.shtml") and "<p>" in raw.text
+    assert raw.path.endswith("ARTI1.shtml") and raw.title == title
+    assert paragraphs[0] in raw.text and "<p>" not in raw.text
 
 
 def test_clean_command_reads_archives(tmp_path, seed_articles):

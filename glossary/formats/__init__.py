@@ -33,6 +33,7 @@ SUFFIXES = {
     ".ndjson": "jsonl",
 }
 CONTAINERS = ("warc", "jsonl")
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 # The library each kind needs (from the inputs extra); JSONL needs none.
 LIBRARIES = {"docx": ("docx", "python-docx"), "pdf": ("pdfminer", "pdfminer.six"), "warc": ("warcio", "warcio")}
 
@@ -153,7 +154,7 @@ def read_single(path: Path, data: bytes):
 def raw_from_record(record: Record):
     """The decoded document of one archive record (its HTML reduced by `html.page_text`)."""
     from ..read import RawDocument, decode_bytes
-    from .html import page_text, page_title
+    from .html import page_document
 
     payload = record.payload
     if isinstance(payload, bytes):
@@ -168,14 +169,13 @@ def raw_from_record(record: Record):
         size = len(payload)
     else:
         text, encoding, size = payload or "", "utf-8", len((payload or "").encode("utf-8"))
-    title = record.title
+    title, date = record.title, record.date
     if record.html:
-        title = title or page_title(text)
-        text = page_text(text)
+        text, meta = page_document(text)
+        title, date = title or meta.get("title"), date or meta.get("date")
     if not text.strip():
         raise ValueError("no text in it")
-    return RawDocument(path=record.document_path, text=text, encoding=encoding, size=size, title=title,
-                       date=record.date)
+    return RawDocument(path=record.document_path, text=text, encoding=encoding, size=size, title=title, date=date)
 
 
 def skipped_summary(path: str, counts: dict[str, int]) -> str:

@@ -1,4 +1,11 @@
-"""Web pages inside archives and dumps: the page title, and the text handed to cleaning."""
+"""Web pages (files, WARC records, HTML in JSONL dumps): the article text handed to cleaning.
+
+When trafilatura is installed (the `inputs` extra), a page is first reduced to its main content
+by trafilatura, then cleaned line by line as any text; without it, or when it finds nothing,
+the whole page is cleaned. On 20 judged pages of 12371.cn (benchmarks/eval_html.py), the
+extraction kept body paragraphs as well as our cleaning alone (504 of 506 against 503) and
+let through far less furniture (4 of 1,291 lines against 59).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import html
 import re
 
 _TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 
 
 def page_title(page: str) -> str | None:
@@ -16,7 +24,38 @@ def page_title(page: str) -> str | None:
     return title or None
 
 
-def page_text(page: str) -> str:
-    """What cleaning starts from: the page itself (see benchmarks/eval_html.py for why not a
-    main-content extractor's output)."""
-    return page
+def main_content(page: str) -> str | None:
+    """A page's main content by trafilatura, or None (not installed, or nothing found)."""
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+    try:
+        # (Without trafilatura's metadata: its date search costs more than the extraction.)
+        text = trafilatura.extract(page, include_comments=False, include_tables=True)
+    except Exception:  # a page trafilatura cannot parse is cleaned whole
+        return None
+    return text if text and text.strip() else None
+
+
+def _datelines(page: str) -> list[str]:
+    """The page's dateline and byline (发布时间…来源…), which main-content extraction leaves out
+    and cleaning reads date, publication and author from."""
+    from ..clean import classify_line, normalise_text, strip_html
+
+    found = []
+    for line in normalise_text(strip_html(page)).split("\n"):
+        if line.strip() and classify_line(line) == "dateline or byline":
+            found.append(line.strip())
+            if len(found) == 3:
+                break
+    return found
+
+
+def page_document(page: str) -> tuple[str, dict]:
+    """What cleaning starts from, and the title the page states."""
+    text = main_content(page)
+    meta = {"title": page_title(page)}
+    if text is None:
+        return page, meta
+    return "\n".join([*_datelines(page), text]), meta
