@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-MAX_UNCOMPRESSED = 256 * 1024 * 1024  # all members together
+MAX_UNCOMPRESSED = 512 * 1024 * 1024  # all members together (pictures included)
+MAX_XML = 64 * 1024 * 1024  # the XML parts, which are parsed into memory
 MAX_RATIO = 200  # uncompressed/compressed of a large member; real Word XML stays far below
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -28,12 +29,16 @@ def check_zip(data: bytes) -> None:
         names = {member.filename for member in members}
         if "word/document.xml" not in names and "[Content_Types].xml" not in names:
             raise ValueError("not a Word document (no word/document.xml)")
-        total = 0
+        total = xml = 0
         for member in members:
             total += member.file_size
+            if member.filename.endswith((".xml", ".rels")):
+                xml += member.file_size
             if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
                 raise ValueError(f"refused: {member.filename} would expand {member.file_size // max(member.compress_size, 1)}"
                                  " times (a zip bomb?)")
+        if xml > MAX_XML:
+            raise ValueError(f"refused: its XML would expand to {xml // (1024 * 1024)} MB (a zip bomb?)")
         if total > MAX_UNCOMPRESSED:
             raise ValueError(f"refused: would expand to {total // (1024 * 1024)} MB (a zip bomb?)")
 

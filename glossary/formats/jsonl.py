@@ -44,12 +44,19 @@ def iter_jsonl(path: Path, text_field: str | None = None) -> Iterator[Record | S
     number = 0
     try:
         with _open(path) as stream:
-            for number, line in enumerate(stream, start=1):
+            while True:
+                # A line is read at most MAX_RECORD_BYTES at a time: one giant line never fills memory.
+                line = stream.readline(MAX_RECORD_BYTES + 1)
+                if not line:
+                    break
+                number += 1
                 where = f"line {number}"
-                if not line.strip():
-                    continue
                 if len(line) > MAX_RECORD_BYTES:
+                    while line and not line.endswith(b"\n"):
+                        line = stream.readline(MAX_RECORD_BYTES)
                     yield Skipped(str(path), where, "too large for an article", warn=True)
+                    continue
+                if not line.strip():
                     continue
                 try:
                     item = json.loads(line)
