@@ -31,8 +31,9 @@ def main_content(page: str) -> str | None:
     except ImportError:
         return None
     try:
-        # (Without trafilatura's metadata: its date search costs more than the extraction.)
-        text = trafilatura.extract(page, include_comments=False, include_tables=True)
+        # Without its metadata (its date search costs more than the extraction) and without its
+        # fallback extractors (fast=True): the same scores on the judged pages, a quarter faster.
+        text = trafilatura.extract(page, include_comments=False, include_tables=True, fast=True)
     except Exception:  # a page trafilatura cannot parse is cleaned whole
         return None
     return text if text and text.strip() else None
