@@ -147,6 +147,35 @@ def make_formats(folder: Path, megabytes: float) -> dict[str, tuple[Path, int]]:
     return made
 
 
+def timed_command(command: list[str]) -> tuple[float, float, float]:
+    """(seconds, largest process RSS MB, process tree RSS MB) of a command, output discarded."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak_tree = 0
+    while process.poll() is None:
+        peak_tree = max(peak_tree, tree_rss(process.pid))
+        time.sleep(0.2)
+    elapsed = time.perf_counter() - start
+    if process.returncode:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    single = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
+    return elapsed, single, peak_tree / 2**20
+
+
+def write_articles_of_dump(dump: Path, folder: Path) -> None:
+    """The dump's articles as plain text files (title, paragraphs): the same mining, no reader."""
+    folder.mkdir()
+    with open(dump, encoding="utf-8") as stream:
+        for number, line in enumerate(stream):
+            item = json.loads(line)
+            body = re.findall(r"<p>(.*?)</p>", item["html"])
+            from html import unescape
+
+            (folder / f"{number:05d}.txt").write_text("\n".join([item["title"], *map(unescape, body)]),
+                                                      encoding="utf-8")
+
+
 def make_big_jsonl(path: Path, megabytes: float) -> tuple[int, int, int]:
     """A JSONL dump of HTML pages of about `megabytes`; (bytes, records, article text bytes)."""
     template = page_template()
@@ -170,6 +199,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--formats-mb", type=float, default=3.0, help="MB of article text per format (0: skip)")
     parser.add_argument("--jsonl-mb", type=float, default=300.0, help="MB of the large JSONL dump (0: skip)")
+    parser.add_argument("--decompose", action="store_true",
+                        help="instead of building the dump: clean it (no mining), and build its articles as .txt")
     arguments = parser.parse_args()
     if not (CORPORA / "peoples_daily_2019_2020").is_dir():
         print(f"skipped: {CORPORA} is absent (see ../shared/corpora/README.md)")
@@ -190,9 +221,20 @@ def main() -> None:
             size, records, text = make_big_jsonl(path, arguments.jsonl_mb)
             print(f"\nJSONL dump: {size / 2**20:.0f} MB, {records} records (HTML pages), {text / 2**20:.1f} MB of "
                   "article text", flush=True)
-            elapsed, single, tree, summary = timed_build(path, work)
-            print(f"build: {elapsed:.0f} s, {size / 2**20 / elapsed:.2f} MB/s of dump, peak RSS {single:.0f} MB "
-                  f"(largest process), {tree:.0f} MB (process tree)  [{summary}]")
+            if not arguments.decompose:
+                elapsed, single, tree, summary = timed_build(path, work)
+                print(f"build: {elapsed:.0f} s, {size / 2**20 / elapsed:.2f} MB/s of dump, peak RSS {single:.0f} MB "
+                      f"(largest process), {tree:.0f} MB (process tree)  [{summary}]")
+                return
+            # Where the memory goes: reading and cleaning every record without mining (glossary
+            # clean streams the dump), and mining the same articles from plain text files.
+            elapsed, single, tree = timed_command([sys.executable, "-m", "glossary.cli", "clean", str(path)])
+            print(f"glossary clean of the dump (read + clean, no mining): {elapsed:.0f} s, peak RSS {single:.0f} MB "
+                  f"(largest process), {tree:.0f} MB (tree)", flush=True)
+            write_articles_of_dump(path, work / "articles")
+            elapsed, single, tree, summary = timed_build(work / "articles", work)
+            print(f"build of the same articles as .txt files: {elapsed:.0f} s, peak RSS {single:.0f} MB "
+                  f"(largest process), {tree:.0f} MB (tree)  [{summary}]")
 
 
 if __name__ == "__main__":

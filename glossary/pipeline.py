@@ -321,7 +321,7 @@ def work_batches(files: list[str], size: int, sources: dict[str, str], text_fiel
         batch: list = []
         batch_bytes = 0
         skipped: dict[str, int] = {}
-        for item in formats.iter_records(path, text_field):
+        for item in formats.iter_records(path, text_field, sources):
             if isinstance(item, formats.Broken):
                 warn(f"skipped the rest of {item.path}: {item.reason}")
                 report.skipped.append(item.path)

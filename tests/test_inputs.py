@@ -241,6 +241,9 @@ def test_jsonl_text_field_option_and_growth(tmp_path, seed_articles):
     result = runner.invoke(main, arguments)
     assert result.exit_code == 0, result.output
     assert "4 read, 1 new" in result.output
+    result = runner.invoke(main, arguments)
+    assert result.exit_code == 0, result.output
+    assert "4 read, 0 new" in result.output and "unchanged" in result.output
 
 
 def test_shtml_pages_are_read_like_html(tmp_path, seed_articles):

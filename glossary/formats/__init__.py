@@ -124,7 +124,9 @@ def record_digest(*parts: bytes | str | None) -> str:
     return digest.hexdigest()
 
 
-def iter_records(path: str | Path, text_field: str | None = None) -> Iterator[Record | Skipped | Broken]:
+def iter_records(path: str | Path, text_field: str | None = None,
+                 known=frozenset()) -> Iterator[Record | Skipped | Broken]:
+    """Stream an archive's records; `known`: digests of records the termbase holds already."""
     kind = kind_of(path)
     if kind == "warc":
         from .warc import iter_warc
@@ -133,7 +135,7 @@ def iter_records(path: str | Path, text_field: str | None = None) -> Iterator[Re
     if kind == "jsonl":
         from .jsonl import iter_jsonl
 
-        return iter_jsonl(Path(path), text_field)
+        return iter_jsonl(Path(path), text_field, known)
     raise ValueError(f"{path} is not an archive")
 
 

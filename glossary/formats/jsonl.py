@@ -38,7 +38,9 @@ def _open(path: Path):
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
-def iter_jsonl(path: Path, text_field: str | None = None) -> Iterator[Record | Skipped | Broken]:
+def iter_jsonl(path: Path, text_field: str | None = None, known=frozenset()) -> Iterator[Record | Skipped | Broken]:
+    """Records of a dump; a line whose digest is in `known` (the termbase holds its document) is
+    not even parsed."""
     from ..clean import parse_date
 
     number = 0
@@ -58,6 +60,10 @@ def iter_jsonl(path: Path, text_field: str | None = None) -> Iterator[Record | S
                     continue
                 if not line.strip():
                     continue
+                digest = record_digest(line.strip())
+                if digest in known:
+                    yield Record(path=str(path), record=where, digest=digest, payload=None, html=False)
+                    continue
                 try:
                     item = json.loads(line)
                 except (ValueError, UnicodeDecodeError) as error:
@@ -76,7 +82,7 @@ def iter_jsonl(path: Path, text_field: str | None = None) -> Iterator[Record | S
                     yield Skipped(str(path), where, f"no text in field {wanted}", warn=True)
                     continue
                 date_text = _first_string(item, DATE_FIELDS)
-                yield Record(path=str(path), record=where, digest=record_digest(line.strip()), payload=text,
+                yield Record(path=str(path), record=where, digest=digest, payload=text,
                              html=looks_like_html(text), url=_first_string(item, URL_FIELDS),
                              title=_first_string(item, TITLE_FIELDS),
                              date=parse_date(date_text) if date_text else None)
