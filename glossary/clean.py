@@ -492,7 +492,7 @@ def clean_document(raw: RawDocument) -> CleanDocument:
         dropped=dropped,
         mojibake=mojibake,
         title=getattr(raw, "title", None) or title,
-        date=getattr(raw, "date", None) or meta["date"],
+        date=(parse_date(raw.date) if getattr(raw, "date", None) else None) or meta["date"],
         publication=meta["publication"],
         author=meta["author"],
     )

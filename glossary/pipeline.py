@@ -27,7 +27,7 @@ from typing import Callable, Iterator
 from . import formats, mine
 from .clean import CLEANER_VERSION, CleanDocument, Sentence, clean_document, document_name
 from .errors import GlossaryError
-from .read import document_from_bytes, find_documents, source_digest
+from .read import document_from_bytes, find_documents, raw_from_record, source_digest
 from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
 
 SMALL_CORPUS = 8  # files; below this a process pool costs more than it saves
@@ -85,7 +85,7 @@ def clean_and_tokenize_record(item: formats.Record) -> tuple[str, dict | None, m
         return label, {"hash": _known_sources[item.digest], "digest": item.digest, "source_path": item.source_path,
                        "stored": True}, None, [], None
     try:
-        raw = formats.raw_from_record(item)
+        raw = raw_from_record(item)
     except (ValueError, OSError) as error:
         return label, None, None, [], str(error)
     return (label, *_document_record(raw, item.digest, item.source_path))

@@ -174,7 +174,7 @@ def read_documents(
     yielded = 0
     for path in files:
         if formats.is_container(path):
-            for document in formats.raw_documents(path, warn, text_field):
+            for document in raw_documents(path, warn, text_field):
                 yielded += 1
                 yield document
             continue
@@ -188,3 +188,51 @@ def read_documents(
         yield document
     if yielded == 0:
         raise GlossaryError("no readable document in the given paths")
+
+
+def raw_from_record(record: formats.Record) -> RawDocument:
+    """The decoded document of one archive record (its HTML reduced by `html.page_text`)."""
+    from .formats.html import page_document
+
+    payload = record.payload
+    if isinstance(payload, bytes):
+        text = None
+        if record.charset:
+            try:
+                text, encoding = payload.decode(record.charset), record.charset.lower()
+            except (LookupError, UnicodeDecodeError):
+                text = None
+        if text is None:
+            text, encoding = decode_bytes(payload)
+        size = len(payload)
+    else:
+        text, encoding, size = payload or "", "utf-8", len((payload or "").encode("utf-8"))
+    title, date = record.title, record.date
+    if record.html:
+        text, meta = page_document(text)
+        title, date = title or meta.get("title"), date or meta.get("date")
+    if not text.strip():
+        raise ValueError("no text in it")
+    return RawDocument(path=record.document_path, text=text, encoding=encoding, size=size, title=title, date=date)
+
+
+def raw_documents(path, warn=None, text_field: str | None = None):
+    """Every document of an archive, decoded (for `glossary clean`); skips are reported."""
+    counts: dict[str, int] = {}
+    for item in formats.iter_records(path, text_field):
+        if isinstance(item, formats.Broken):
+            if warn:
+                warn(f"skipped the rest of {item.path}: {item.reason}")
+        elif isinstance(item, formats.Skipped):
+            if item.warn and warn:
+                warn(f"skipped {item.path} {item.record}: {item.reason}")
+            elif not item.warn:
+                counts[item.reason] = counts.get(item.reason, 0) + 1
+        else:
+            try:
+                yield raw_from_record(item)
+            except ValueError as error:
+                if warn:
+                    warn(f"skipped {item.path} {item.record}: {error}")
+    if counts and warn:
+        warn(formats.skipped_summary(str(path), counts))

@@ -153,54 +153,5 @@ def read_single(path: Path, data: bytes):
     raise ValueError(f"{path} is not a Word or PDF file")
 
 
-def raw_from_record(record: Record):
-    """The decoded document of one archive record (its HTML reduced by `html.page_text`)."""
-    from ..read import RawDocument, decode_bytes
-    from .html import page_document
-
-    payload = record.payload
-    if isinstance(payload, bytes):
-        text = None
-        if record.charset:
-            try:
-                text, encoding = payload.decode(record.charset), record.charset.lower()
-            except (LookupError, UnicodeDecodeError):
-                text = None
-        if text is None:
-            text, encoding = decode_bytes(payload)
-        size = len(payload)
-    else:
-        text, encoding, size = payload or "", "utf-8", len((payload or "").encode("utf-8"))
-    title, date = record.title, record.date
-    if record.html:
-        text, meta = page_document(text)
-        title, date = title or meta.get("title"), date or meta.get("date")
-    if not text.strip():
-        raise ValueError("no text in it")
-    return RawDocument(path=record.document_path, text=text, encoding=encoding, size=size, title=title, date=date)
-
-
 def skipped_summary(path: str, counts: dict[str, int]) -> str:
     return f"{path}: skipped " + ", ".join(f"{n} {reason}" for reason, n in sorted(counts.items()))
-
-
-def raw_documents(path, warn=None, text_field: str | None = None):
-    """Every document of an archive, decoded (for `glossary clean`); skips are reported."""
-    counts: dict[str, int] = {}
-    for item in iter_records(path, text_field):
-        if isinstance(item, Broken):
-            if warn:
-                warn(f"skipped the rest of {item.path}: {item.reason}")
-        elif isinstance(item, Skipped):
-            if item.warn and warn:
-                warn(f"skipped {item.path} {item.record}: {item.reason}")
-            elif not item.warn:
-                counts[item.reason] = counts.get(item.reason, 0) + 1
-        else:
-            try:
-                yield raw_from_record(item)
-            except ValueError as error:
-                if warn:
-                    warn(f"skipped {item.path} {item.record}: {error}")
-    if counts and warn:
-        warn(skipped_summary(str(path), counts))

@@ -39,15 +39,18 @@ def main_content(page: str) -> str | None:
     return text if text and text.strip() else None
 
 
-def _datelines(page: str) -> list[str]:
-    """The page's dateline and byline (发布时间…来源…), which main-content extraction leaves out
-    and cleaning reads date, publication and author from."""
-    from ..clean import classify_line, normalise_text, strip_html
+_TAG_RE = re.compile(r"<[^<>]*>")
+_DATELINE_RE = re.compile(r"(?:发布时间|发布日期|来源|作者|编辑|记者)\s*[:：]")
 
+
+def _datelines(page: str) -> list[str]:
+    """The page's dateline and byline (发布时间…来源…), which main-content extraction leaves
+    out and cleaning reads date, publication and author from (and then drops)."""
     found = []
-    for line in normalise_text(strip_html(page)).split("\n"):
-        if line.strip() and classify_line(line) == "dateline or byline":
-            found.append(line.strip())
+    for line in html.unescape(_TAG_RE.sub("\n", page)).split("\n"):
+        line = line.strip()
+        if line and len(line) <= 120 and _DATELINE_RE.search(line):
+            found.append(line)
             if len(found) == 3:
                 break
     return found

@@ -41,8 +41,6 @@ def _open(path: Path):
 def iter_jsonl(path: Path, text_field: str | None = None, known=frozenset()) -> Iterator[Record | Skipped | Broken]:
     """Records of a dump; a line whose digest is in `known` (the termbase holds its document) is
     not even parsed."""
-    from ..clean import parse_date
-
     number = 0
     try:
         with _open(path) as stream:
@@ -85,7 +83,7 @@ def iter_jsonl(path: Path, text_field: str | None = None, known=frozenset()) -> 
                 yield Record(path=str(path), record=where, digest=digest, payload=text,
                              html=looks_like_html(text), url=_first_string(item, URL_FIELDS),
                              title=_first_string(item, TITLE_FIELDS),
-                             date=parse_date(date_text) if date_text else None)
+                             date=date_text)
     except (OSError, EOFError, zlib.error) as error:
         reason = f"{type(error).__name__}: {error}".split("\n")[0]
         yield Broken(str(path), f"unreadable after line {number} ({reason})")
