@@ -176,6 +176,27 @@ def write_articles_of_dump(dump: Path, folder: Path) -> None:
                                                       encoding="utf-8")
 
 
+def read_only(made: dict[str, tuple[Path, int]]) -> None:
+    """The readers alone, in this process: read (decode, parse, extract) and read + clean."""
+    from glossary.clean import clean_document
+    from glossary.read import read_documents
+
+    print(f"{'format':14} {'input MB':>9} {'text MB':>8} {'read s':>7} {'text MB/s':>10} {'read+clean s':>13} "
+          f"{'text MB/s':>10} {'documents':>10}")
+    for name, (path, text_bytes) in made.items():
+        size = sum(f.stat().st_size for f in path.rglob("*")) if path.is_dir() else path.stat().st_size
+        start = time.perf_counter()
+        documents = list(read_documents([path]))
+        reading = time.perf_counter() - start
+        start = time.perf_counter()
+        for document in documents:
+            clean_document(document)
+        cleaning = time.perf_counter() - start
+        mb = text_bytes / 2**20
+        print(f"{name:14} {size / 2**20:9.1f} {mb:8.2f} {reading:7.1f} {mb / reading:10.2f} "
+              f"{reading + cleaning:13.1f} {mb / (reading + cleaning):10.2f} {len(documents):10}", flush=True)
+
+
 def make_big_jsonl(path: Path, megabytes: float) -> tuple[int, int, int]:
     """A JSONL dump of HTML pages of about `megabytes`; (bytes, records, article text bytes)."""
     template = page_template()
@@ -199,6 +220,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--formats-mb", type=float, default=3.0, help="MB of article text per format (0: skip)")
     parser.add_argument("--jsonl-mb", type=float, default=300.0, help="MB of the large JSONL dump (0: skip)")
+    parser.add_argument("--read-only", action="store_true",
+                        help="per format, time only reading (and cleaning) in this process, no build")
     parser.add_argument("--decompose", action="store_true",
                         help="instead of building the dump: clean it (no mining), and build its articles as .txt")
     arguments = parser.parse_args()
@@ -209,8 +232,12 @@ def main() -> None:
         work = Path(temporary)
         if arguments.formats_mb:
             made = make_formats(work, arguments.formats_mb)
-            print(f"{'format':14} {'input MB':>9} {'text MB':>8} {'seconds':>8} {'text MB/s':>10} {'max RSS':>8} "
-                  f"{'tree RSS':>9}  build said")
+            if arguments.read_only:
+                read_only(made)
+                made = {}
+            else:
+                print(f"{'format':14} {'input MB':>9} {'text MB':>8} {'seconds':>8} {'text MB/s':>10} "
+                      f"{'max RSS':>8} {'tree RSS':>9}  build said")
             for name, (path, text_bytes) in made.items():
                 size = sum(f.stat().st_size for f in path.rglob("*")) if path.is_dir() else path.stat().st_size
                 elapsed, single, tree, summary = timed_build(path, work)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -67,6 +68,9 @@ def require_readers(paths) -> None:
                 raise GlossaryError(f"reading {Path(path).name} needs {package}: {EXTRA_HINT}")
 
 
+_SPACE_RE = re.compile(r"\s")
+
+
 @dataclass(frozen=True)
 class Record:
     """One document inside an archive or dump, as streamed from it (payload not yet cleaned)."""
@@ -90,7 +94,8 @@ class Record:
     def document_path(self) -> str:
         """The path shown in the Sources sheet and (file name onward) in contexts."""
         location = f"{self.path}#{self.record}"
-        return f"{location} {self.url}" if self.url else location
+        # A URL never holds a space; a scraper's field might, and the name must stay one token.
+        return f"{location} {_SPACE_RE.sub('%20', self.url.strip())}" if self.url else location
 
     def without_payload(self) -> "Record":
         return Record(self.path, self.record, self.digest, None, self.html, self.url, self.title, self.date,
