@@ -332,6 +332,7 @@ class CleanDocument:
     date: str | None = None
     publication: str | None = None
     author: str | None = None
+    date_source: str | None = None  # "page" when the date was read from the page itself
     stored_hash: str | None = None  # set when rebuilt from a termbase without its text
 
     @property
@@ -401,6 +402,22 @@ def _metadata(lines: list[str]) -> dict[str, str | None]:
     return found
 
 
+DATELINE_LINES = 6  # the head of a page, where a dateline stands
+DATELINE_MAX_CHARS = 60
+
+
+def dateline_date(lines: list[str]) -> str | None:
+    """A full date on a short line at the head of the page, such as a report's
+    "——2024年3月5日在第十四届全国人民代表大会第二次会议上" or a resolution's "（…通过）"."""
+    head = [line.strip() for line in lines if line.strip()][:DATELINE_LINES]
+    for line in head:
+        if len(line) <= DATELINE_MAX_CHARS:
+            date = parse_date(line)
+            if date:
+                return date
+    return None
+
+
 # Raised whenever a change to cleaning can change a cleaned text: a build then cleans every file
 # again instead of trusting the digests of files it cleaned before (see pipeline.build).
 CLEANER_VERSION = "2"  # 2: web pages reduced to their main content first (glossary.formats.html)
@@ -453,6 +470,8 @@ def clean_document(raw: RawDocument) -> CleanDocument:
     paragraphs = [simplified_lines[i].strip() for i in kept]
     traditional_paragraphs = [original_lines[i].strip() if traditional_flags[i] else None for i in kept]
     meta = _metadata([simplified_lines[i] for i in range(len(simplified_lines))])
+    if meta["date"] is None:
+        meta["date"] = dateline_date(simplified_lines)
 
     sentences: list[Sentence] = []
     mojibake: list[tuple[int, int, str]] = []
@@ -481,6 +500,8 @@ def clean_document(raw: RawDocument) -> CleanDocument:
     traditional_cjk = sum(cjk_counts[i] for i in kept if traditional_flags[i])
     share = traditional_cjk / total_cjk
     script = "traditional" if share >= 0.8 else "simplified" if share <= 0.2 else "mixed"
+    # A date the file's format states (Word properties, a dump's date field) wins over the page's.
+    stated_date = parse_date(raw.date) if getattr(raw, "date", None) else None
     return CleanDocument(
         path=raw.path,
         encoding=raw.encoding,
@@ -492,7 +513,8 @@ def clean_document(raw: RawDocument) -> CleanDocument:
         dropped=dropped,
         mojibake=mojibake,
         title=getattr(raw, "title", None) or title,
-        date=(parse_date(raw.date) if getattr(raw, "date", None) else None) or meta["date"],
+        date=stated_date or meta["date"],
+        date_source="metadata" if stated_date else "page" if meta["date"] else None,
         publication=meta["publication"],
         author=meta["author"],
     )

@@ -22,13 +22,16 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from . import formats, mine
+from . import dates, formats, mine, timeline
 from .clean import CLEANER_VERSION, CleanDocument, Sentence, clean_document, document_name
 from .errors import GlossaryError
 from .read import document_from_bytes, find_documents, raw_from_record, source_digest
 from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
+
+if TYPE_CHECKING:
+    from .timeline import TimelineSummary
 
 SMALL_CORPUS = 8  # files; below this a process pool costs more than it saves
 SMALL_ARCHIVES = 4 * 1024 * 1024  # bytes of WARC/JSONL; below this too
@@ -54,19 +57,27 @@ class BuildReport:
     unchanged: bool = False
     workbook: str | None = None
     records_skipped: dict[str, int] = field(default_factory=dict)  # archive records that are not documents
+    cluster: object = None  # cluster.ClusterStats of a build on a Dask cluster
+    timeline: "TimelineSummary | None" = None  # documents' dates, undated ones named
 
 
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def clean_and_tokenize(path: str) -> tuple[str, dict | None, mine.DocumentCounts | None, list[str], str | None]:
+def read_file(path: str) -> tuple[bytes, str]:
+    """A local file's bytes and its absolute path (the name its source is remembered by)."""
+    return Path(path).read_bytes(), str(Path(path).resolve())
+
+
+def clean_and_tokenize(path: str, read: Callable[[str], tuple[bytes, str]] = read_file
+                       ) -> tuple[str, dict | None, mine.DocumentCounts | None, list[str], str | None]:
     """Map step 1, for one file: (path, a record ready for the termbase, its counts of slogans,
-    meetings and quoted strings, its tokens, or an error)."""
+    meetings and quoted strings, its tokens, or an error). `read` gives the file's bytes and
+    source name (a cluster worker reads URLs too)."""
     try:
-        data = Path(path).read_bytes()
+        data, source_path = read(path)
         digest = source_digest(data)
-        source_path = str(Path(path).resolve())
         if digest in _known_sources:
             # These very bytes were cleaned before, into a document the termbase holds.
             return path, {"hash": _known_sources[digest], "digest": digest, "source_path": source_path,
@@ -186,7 +197,8 @@ def prepare_worker(known_hashes: frozenset[str], known_sources: dict[str, str] |
     return mine.prepare_segmenter()
 
 
-def clean_and_count_batch(paths: list[str]) -> tuple[list[tuple[str, dict | None, str | None]], mine.DocumentCounts]:
+def clean_and_count_batch(paths: list[str], read: Callable[[str], tuple[bytes, str]] = read_file
+                          ) -> tuple[list[tuple[str, dict | None, str | None]], mine.DocumentCounts]:
     """Map step 1 for a batch of files: their records, and the merged counts of the batch's
     documents (each distinct document once, those the termbase already holds left out), so that
     merging is spread over the workers instead of queuing in the parent. The n-grams of the
@@ -198,7 +210,7 @@ def clean_and_count_batch(paths: list[str]) -> tuple[list[tuple[str, dict | None
     hashes: set[str] = set()
     for path in paths:
         path, record, counts, document_tokens, error = (
-            clean_and_tokenize(path) if isinstance(path, str) else clean_and_tokenize_record(path))
+            clean_and_tokenize(path, read) if isinstance(path, str) else clean_and_tokenize_record(path))
         if record is not None and record["hash"] not in _known_hashes and record["hash"] not in hashes:
             hashes.add(record["hash"])
             merged.add(counts)
@@ -258,8 +270,10 @@ def build(
     warn: Callable[[str], None] = lambda message: None,
     progress: Callable[[int, int], None] | None = None,
     text_field: str | None = None,
+    date_pattern: str | None = None,
 ) -> BuildReport:
     report = BuildReport()
+    file_date_pattern = dates.compile_date_pattern(date_pattern)
     files = [str(p) for p in find_documents(paths)]
     if not files:
         raise GlossaryError("no text documents found in " + ", ".join(map(str, paths)))
@@ -271,6 +285,11 @@ def build(
         warn(f"--jobs {jobs} is more than the {default_jobs()} CPU cores available; using {default_jobs()}")
         jobs = default_jobs()
     termbase = Termbase(db_path)
+    cluster_store = termbase.get_meta("document_store")
+    if cluster_store:
+        termbase.close()
+        raise GlossaryError(f"{termbase.path} keeps its documents' text in the cluster store {cluster_store}: "
+                            "build it with --cluster")
     known = frozenset(termbase.document_hashes())
     # Files are skipped by the digest of their bytes only if cleaning has not changed since.
     sources = termbase.sources() if termbase.get_meta("cleaner") == CLEANER_VERSION else {}
@@ -359,6 +378,10 @@ def build(
                     termbase.set_meta("settings", fingerprint)
                     termbase.set_meta("segmenter", dictionary)
                     termbase.set_meta("corpus_fingerprint", corpus_fingerprint(termbase.document_hashes()))
+                # Dates follow this build's paths (and --date-pattern); the entries' sightings
+                # and periods follow the documents and entries the termbase now holds.
+                redated = dates.assign_dates(termbase, cleaned, file_date_pattern)
+                report.timeline = timeline.refresh(termbase, dates_changed=redated > 0 or not unchanged)
                 report.unchanged = unchanged
                 report.terms = termbase.connection.execute("SELECT count(*) FROM terms").fetchone()[0]
                 if write_workbook and out:
