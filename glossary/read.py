@@ -146,6 +146,9 @@ def document_from_bytes(path: Path, data: bytes) -> RawDocument:
     """Decode a file's bytes (raises ValueError when they are empty or not text)."""
     if not data.strip():
         raise ValueError("empty file")
+    if formats.is_container(path):
+        # Many documents, streamed by pipeline.work_batches; never one document of its bytes.
+        raise ValueError("an archive of many documents: its records are read by `glossary build` without --cluster")
     if formats.kind_of(path) in ("docx", "pdf"):
         text, meta = formats.read_single(path, data)
         if not text.strip():
