@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -181,6 +182,14 @@ def _contexts_sheet(workbook: Workbook, rows: list[TermRow]) -> None:
     _filter(sheet, columns)
 
 
+def _record_origin(path: str) -> tuple[str, str, str]:
+    """(file, record, URL) of a document: record and URL only for one read from a WARC or JSONL."""
+    match = re.search(r"#((?:offset|line) \d+)(?: (\S+))?$", path)
+    if not match:
+        return path, "", ""
+    return path[:match.start()], match.group(1), match.group(2) or ""
+
+
 NEW_SHEET = "New"
 NEW_COLUMNS = [("Rank", 6), ("ID", 7), ("Term", 22), ("Pinyin", 26), ("English", 34), ("English source", 14),
                ("Category", 15), ("First seen", 12), ("First document", 34), ("Frequency in period", 11),
@@ -230,7 +239,8 @@ def _date_source(document) -> str:
 def _sources_sheet(workbook: Workbook, documents) -> None:
     columns = [("File", 30), ("Title", 44), ("Date", 12), ("Publication", 22), ("Author", 16), ("Encoding", 11),
                ("Script", 12), ("Lines dropped", 9), ("Why dropped", 50), ("Mojibake segments", 10),
-               ("Mojibake", 30), ("Content hash", 20), ("Added", 22), ("Date source", 14)]
+               ("Mojibake", 30), ("Content hash", 20), ("Added", 22), ("Date source", 14), ("Record", 14),
+               ("URL", 40)]
     sheet = _header(workbook, "Sources", columns)
     for document in documents:
         dropped = json.loads(document["dropped_json"])
@@ -239,12 +249,12 @@ def _sources_sheet(workbook: Workbook, documents) -> None:
         for _, reason in dropped:
             reasons[reason] = reasons.get(reason, 0) + 1
         sheet.append([
-            document["path"], Cell(document["title"] or "", WRAP), document["date"] or "",
+            _record_origin(document["path"])[0], Cell(document["title"] or "", WRAP), document["date"] or "",
             document["publication"] or "", document["author"] or "", document["encoding"] or "",
             document["script"] or "", len(dropped),
             Cell("; ".join(f"{reason} ×{n}" for reason, n in sorted(reasons.items())), WRAP),
             len(mojibake), Cell(" | ".join(m[2] for m in mojibake), WRAP), document["hash"][:16],
-            document["added_at"], _date_source(document),
+            document["added_at"], _date_source(document), *_record_origin(document["path"])[1:],
         ])
     _filter(sheet, columns)
 
