@@ -419,12 +419,12 @@ def test_serve_command_errors_are_one_line(tmp_path):
 
 def test_fields_other_releases_add_are_shown_where_they_exist(client, db):
     """A termbase with the columns the English, precision and timeline work add (added here by
-    hand where this release has not) shows them; bookkeeping columns are not shown; without them the page still works."""
+    hand) shows them; bookkeeping columns are not shown; without them the page still works."""
     term_id = _term_id(db, "两个维护")
     with Termbase(db) as termbase:
         present = {row[1] for row in termbase.connection.execute("PRAGMA table_info(terms)")}
         for column in ("gloss", "score_reasons", "first_seen", "last_seen", "enrichment_key", "periods_json"):
-            if column not in present:
+            if column not in present:  # a release that has merged the feature already has it
                 termbase.connection.execute(f"ALTER TABLE terms ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
         termbase.connection.execute(
             "UPDATE terms SET gloss = 'two; maintain <b>', score_reasons = 'slogan ×8', first_seen = '2019-03-05',"
