@@ -34,7 +34,7 @@ def _cjk_characters(text: str) -> int:
 def minable_text(blob: bytes) -> tuple[str, int]:
     """A stored document's sentences free of mojibake, each after a newline (no surface holds
     one, so no match spans two sentences), and how many Chinese characters they hold."""
-    texts = [item[4] for item in unpack(blob) if not item[6]]
+    texts = [item[4] for item in unpack(blob) if not item[6]] if blob else []
     text = "\n" + "\n".join(texts) + "\n"
     return text, _cjk_characters(text)
 
@@ -84,6 +84,10 @@ def refresh(termbase: Termbase, dates_changed: bool = True) -> TimelineSummary:
     each entry's first and last sighting, counts per period and historical flag (left as they
     are when no document, entry or date changed)."""
     connection = termbase.connection
+    if termbase.get_meta("document_store"):
+        # A termbase built on a cluster keeps its documents' sentences in the cluster's store,
+        # not here: no sightings are kept for it (yet); its documents are still dated.
+        return summary_of(termbase)
     surfaces_by_entry = entry_surfaces(termbase)
     surfaces = {surface for listed in surfaces_by_entry.values() for surface in listed}
     documents = {row[0] for row in connection.execute("SELECT hash FROM documents")}
