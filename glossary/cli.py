@@ -211,7 +211,8 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
 
             report = build_on_cluster(list(paths) or ["seeds"], cluster, db_path=db, settings=settings,
                                       store=store, workers=jobs or None, write_workbook=write_workbook, out=out,
-                                      warn=_warn, progress=progress or _cluster_progress())
+                                      warn=_warn, progress=progress or _cluster_progress(),
+                                      date_pattern=date_pattern)
         else:
             report = run_build(list(paths) or ["seeds"], db_path=db, settings=settings, jobs=jobs,
                                write_workbook=write_workbook, out=out, warn=_warn, progress=progress,
@@ -568,6 +569,36 @@ def trend_command(terms, out, by, db):
     with atomic_path(Path(out)) as temporary:
         plot_trend(result, temporary, image_format=suffix[1:])
     click.echo(f"wrote {out}")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but this machine's loopback needs an access token.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--read-only", is_flag=True, help="Serve search, entries and downloads only: no review, no upload.")
+@click.option("--token", default=None,
+              help="Access token the browser must bring (default: made up and printed when --host is not loopback).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Another host name the server may be reached by (checked against the Host header); repeatable.")
+@reports_errors
+def serve(db, host, port, read_only, token, allow_hosts):
+    """Open the termbase as a web page: search as you type, entries, review, downloads and upload.
+
+    Needs the web extra: pip install 'glossary[web]'.
+    """
+    try:
+        from .web.app import run
+    except ImportError as error:
+        if error.name and error.name.split(".")[0] in ("flask", "waitress", "jinja2", "werkzeug"):
+            raise GlossaryError(f"`glossary serve` needs the web extra: pip install 'glossary[web]' "
+                                f"({error.name} is missing)") from None
+        raise
+    if token is not None and len(token) < 8:
+        raise GlossaryError("--token must be at least 8 characters")
+    run(db, host=host, port=port, read_only=read_only, token=token, allowed_names=tuple(allow_hosts),
+        echo=lambda line: click.echo(line))
 
 
 def _shorten(text: str, width: int = 60) -> str:

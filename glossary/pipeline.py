@@ -50,8 +50,8 @@ class BuildReport:
     returned: int = 0  # retired terms mined again, under their old IDs
     unchanged: bool = False
     workbook: str | None = None
-    timeline: "TimelineSummary | None" = None  # documents' dates, undated ones named
     cluster: object = None  # cluster.ClusterStats of a build on a Dask cluster
+    timeline: "TimelineSummary | None" = None  # documents' dates, undated ones named
 
 
 def default_jobs() -> int:

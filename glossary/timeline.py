@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from typing import Callable, Iterable, Iterator
 
 from .dates import date_key, end_key, period_of
 from .store import Termbase, unpack
@@ -79,15 +80,30 @@ class TimelineSummary:
     scanned_surfaces: int = 0  # surfaces looked for in the documents scanned before
 
 
-def refresh(termbase: Termbase, dates_changed: bool = True) -> TimelineSummary:
+def scan_stored(termbase: Termbase, work: dict[str, list[str]]) -> Iterator[tuple[str, int, Counter]]:
+    """(document, its Chinese characters, surface → count) for each stored document of `work`
+    (document → surfaces to count), read from the termbase, one document's sentences at a time."""
+    counters: dict[int, SurfaceCounter] = {}  # by list: documents share few lists of surfaces
+    for document_hash, blob in termbase.connection.cursor().execute(
+            "SELECT hash, sentences FROM documents ORDER BY hash"):
+        surfaces = work.get(document_hash)
+        if surfaces is None:
+            continue
+        key = id(surfaces)
+        if key not in counters:
+            counters[key] = SurfaceCounter(surfaces)
+        text, characters = minable_text(blob)
+        yield document_hash, characters, counters[key].count(text)
+
+
+def refresh(termbase: Termbase, dates_changed: bool = True,
+            scan: Callable[[Termbase, dict[str, list[str]]], Iterable[tuple[str, int, Counter]]] = scan_stored
+            ) -> TimelineSummary:
     """Bring the occurrence table up to date with the termbase's documents and entries, then
     each entry's first and last sighting, counts per period and historical flag (left as they
-    are when no document, entry or date changed)."""
+    are when no document, entry or date changed). `scan` counts surfaces in stored documents
+    (a cluster build counts them where the documents are)."""
     connection = termbase.connection
-    if termbase.get_meta("document_store"):
-        # A termbase built on a cluster keeps its documents' sentences in the cluster's store,
-        # not here: no sightings are kept for it (yet); its documents are still dated.
-        return summary_of(termbase)
     surfaces_by_entry = entry_surfaces(termbase)
     surfaces = {surface for listed in surfaces_by_entry.values() for surface in listed}
     documents = {row[0] for row in connection.execute("SELECT hash FROM documents")}
@@ -101,23 +117,19 @@ def refresh(termbase: Termbase, dates_changed: bool = True) -> TimelineSummary:
     connection.executemany("DELETE FROM timeline_surfaces WHERE surface = ?", gone_surfaces)
     new_documents = documents - scanned_documents
     new_surfaces = sorted(surfaces - scanned_surfaces)
+    if scan is scan_stored and termbase.get_meta("document_store"):
+        # The documents' sentences live in a cluster's store (merge, split): only a cluster build
+        # can count there. What is new stays unscanned, and unmarked, until it does.
+        new_documents, new_surfaces = set(), []
     if not (new_documents or new_surfaces or gone_documents or gone_surfaces or dates_changed):
         return summary_of(termbase)
     summary = TimelineSummary(scanned_documents=len(new_documents),
                               scanned_surfaces=len(new_surfaces) if scanned_documents & documents else 0)
     if new_documents or new_surfaces:
-        every = SurfaceCounter(sorted(surfaces)) if new_documents else None
-        fresh = SurfaceCounter(new_surfaces) if new_surfaces else None
-        # Streamed, one document's sentences in memory at a time.
-        for document_hash, blob in connection.cursor().execute("SELECT hash, sentences FROM documents ORDER BY hash"):
-            if document_hash in new_documents:
-                counter = every
-            elif fresh is not None:
-                counter = fresh
-            else:
-                continue
-            text, characters = minable_text(blob)
-            counts = counter.count(text)
+        every = sorted(surfaces)
+        work = {document_hash: every if document_hash in new_documents else new_surfaces
+                for document_hash in documents if document_hash in new_documents or new_surfaces}
+        for document_hash, characters, counts in scan(termbase, work):
             connection.executemany(
                 "INSERT OR REPLACE INTO term_occurrences(surface, document_hash, frequency) VALUES (?, ?, ?)",
                 [(surface, document_hash, n) for surface, n in sorted(counts.items())])
