@@ -107,7 +107,7 @@ def main() -> None:
         print(f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB "
               "(server and benchmark in one process)")
         print("load average (1, 5, 15 min):", " ".join(f"{value:.2f}" for value in os.getloadavg()))
-        server.close()
+        connection.close()  # the server thread ends with the process
 
 
 if __name__ == "__main__":

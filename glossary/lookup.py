@@ -19,8 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import GlossaryError
-from .store import (EFFECTIVE_ENGLISH_SQL, ENGLISH_WORD_RE, busy_message, busy_timeout, is_busy_error, pinyin_key,
-                    resolve_db_path)
+from .store import EFFECTIVE_ENGLISH_SQL, busy_message, busy_timeout, is_busy_error, pinyin_key, resolve_db_path
 
 RANKS = ("exact", "prefix", "pinyin", "initials", "english", "substring", "near miss")
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -63,8 +62,8 @@ class LookupCache:
     A change committed by anyone (PRAGMA data_version of a connection kept open to watch) or a
     new file at the path makes a new version. The lists of the version before are used until
     a thread has read the new ones (about a second for 100,000 entries): for that long, a term
-    added meanwhile is found by its pinyin, initials and English but not yet by characters
-    inside it or as a near miss."""
+    added meanwhile is found by its pinyin, initials and English but not yet by its characters
+    or as a near miss."""
 
     def __init__(self):
         self._lock = threading.Lock()

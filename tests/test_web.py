@@ -190,6 +190,7 @@ def test_edits_need_the_csrf_token_and_the_same_origin(client, db):
     data = {"english": "forging consensus", "status": "new", "notes": "", "who": "Mallory", "revision": "0"}
     assert client.post(f"/entry/{term_id}", data=data).status_code == 400
     assert client.post(f"/entry/{term_id}", data={**data, "csrf_token": "guessed"}).status_code == 400
+    assert client.post(f"/entry/{term_id}", data={**data, "csrf_token": "凝聚"}).status_code == 400
     token = _csrf(client, f"/entry/{term_id}")
     response = client.post(f"/entry/{term_id}", data={**data, "csrf_token": token},
                            headers={"Origin": "http://evil.example"})
@@ -423,7 +424,7 @@ def test_fields_other_releases_add_are_shown_where_they_exist(client, db):
     with Termbase(db) as termbase:
         present = {row[1] for row in termbase.connection.execute("PRAGMA table_info(terms)")}
         for column in ("gloss", "score_reasons", "first_seen", "last_seen", "enrichment_key", "periods_json"):
-            if column not in present:  # the timeline's migration adds some of them already
+            if column not in present:  # a release that has merged the feature already has it
                 termbase.connection.execute(f"ALTER TABLE terms ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
         termbase.connection.execute(
             "UPDATE terms SET gloss = 'two; maintain <b>', score_reasons = 'slogan ×8', first_seen = '2019-03-05',"

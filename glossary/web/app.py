@@ -133,9 +133,8 @@ def create_app(db_path: str | os.PathLike, *, host: str = "127.0.0.1", port: int
             if origin and origin != request.host_url.rstrip("/"):
                 return _refuse(400, "the request came from another site")
             offered = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")
-            if not offered or not hmac.compare_digest(offered, session.get("csrf", "")):
+            if not offered or not hmac.compare_digest(offered.encode(), session.get("csrf", "").encode()):
                 return _refuse(400, "the page was out of date (CSRF token missing or wrong); reload it and try again")
-        g.started = time.perf_counter()
         return None
 
     @app.after_request
