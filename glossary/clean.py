@@ -411,7 +411,8 @@ def dateline_date(lines: list[str]) -> str | None:
     "——2024年3月5日在第十四届全国人民代表大会第二次会议上" or a resolution's "（…通过）"."""
     head = [line.strip() for line in lines if line.strip()][:DATELINE_LINES]
     for line in head:
-        if len(line) <= DATELINE_MAX_CHARS:
+        # A dateline is no sentence: "1949年10月1日，北京，开国大典。" opens a story instead.
+        if len(line) <= DATELINE_MAX_CHARS and not re.search(r"[。！？，；,;!?]", line):
             date = parse_date(line)
             if date:
                 return date
