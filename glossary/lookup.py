@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import GlossaryError
-from .store import EFFECTIVE_ENGLISH_SQL, pinyin_key, resolve_db_path
+from .store import EFFECTIVE_ENGLISH_SQL, MIGRATIONS, Termbase, pinyin_key, resolve_db_path
 
 RANKS = ("exact", "prefix", "pinyin", "initials", "english", "substring", "near miss")
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -27,7 +27,7 @@ _SOURCE = ("CASE WHEN english_human != '' THEN (CASE WHEN status = 'approved' TH
            "ELSE english_auto_source END")
 _COLUMNS = (f"id, term, traditional, variants_json, pinyin, pinyin_numbers, initials, search_pinyin, category, "
             f"expansion_json, frequency, documents, score, status, {_EFFECTIVE_ENGLISH} AS english, "
-            f"{_SOURCE} AS english_source")
+            f"{_SOURCE} AS english_source, gloss")
 
 
 @dataclass
@@ -46,6 +46,7 @@ class Match:
     status: str
     matched_by: str
     contexts: list[dict] = field(default_factory=list)
+    gloss: str = ""  # dictionary senses of the parts, when no English meets the rules
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -59,6 +60,12 @@ def _connect(path: str | None) -> sqlite3.Connection:
         connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         connection.row_factory = sqlite3.Row
         connection.execute("SELECT search_pinyin FROM terms LIMIT 1")
+        if connection.execute("PRAGMA user_version").fetchone()[0] < len(MIGRATIONS):
+            # A termbase of an earlier release: upgrade it once, as every other command would.
+            connection.close()
+            Termbase(db).close()
+            connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            connection.row_factory = sqlite3.Row
     except sqlite3.DatabaseError as error:
         raise GlossaryError(f"{db} is not a glossary termbase ({error})") from None
     return connection
@@ -267,4 +274,5 @@ def _match(connection: sqlite3.Connection, row: sqlite3.Row, matched_by: str) ->
     return Match(id=row["id"], term=row["term"], traditional=row["traditional"], pinyin=row["pinyin"],
                  pinyin_numbers=row["pinyin_numbers"], english=row["english"], english_source=row["english_source"],
                  category=row["category"], expansion=json.loads(row["expansion_json"]), frequency=row["frequency"],
-                 documents=row["documents"], status=row["status"], matched_by=matched_by, contexts=contexts)
+                 documents=row["documents"], status=row["status"], matched_by=matched_by, contexts=contexts,
+                 gloss=row["gloss"])

@@ -155,6 +155,10 @@ MIGRATIONS: list[str] = [
     CREATE INDEX english_words_term ON english_words(term_id);
     CREATE TABLE english_vocabulary (word TEXT PRIMARY KEY) WITHOUT ROWID;
     """,
+    # 8: the Gloss, the dictionary senses of a term's parts where no English meets the rules.
+    """
+    ALTER TABLE terms ADD COLUMN gloss TEXT NOT NULL DEFAULT '';
+    """,
 ]
 # Migrations that need more than SQL: the Python step that runs after the SQL of that number.
 DATA_MIGRATIONS = {7: lambda termbase: termbase.refresh_search()}
@@ -266,6 +270,7 @@ class TermRow:
     forbidden: bool
     contexts: list[dict]
     imported_note: str = ""
+    gloss: str = ""  # the dictionary senses of the term's parts: a hint, never a rendering
 
 
 EFFECTIVE_ENGLISH_SQL = ("CASE WHEN english_human != '' THEN english_human "
@@ -564,6 +569,7 @@ def _machine_values(entry: dict) -> dict:
         "english_alternatives_json": json.dumps(entry["english_alternatives"], ensure_ascii=False),
         "components_json": json.dumps(entry["components"], ensure_ascii=False),
         "search_pinyin": pinyin_key(entry["pinyin_plain"]),
+        "gloss": entry.get("gloss", ""),
 
     }
 
@@ -580,4 +586,5 @@ def _term_row(row: sqlite3.Row, contexts: list[dict]) -> TermRow:
         english_alternatives=json.loads(row["english_alternatives_json"]),
         components=json.loads(row["components_json"]), english_human=row["english_human"],
         status=row["status"], notes=row["notes"], revision=row["revision"], in_corpus=bool(row["in_corpus"]),
-        forbidden=bool(row["forbidden"]), contexts=contexts, imported_note=row["imported_note"])
+        forbidden=bool(row["forbidden"]), contexts=contexts, imported_note=row["imported_note"],
+        gloss=row["gloss"])
