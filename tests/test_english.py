@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from glossary.clean import to_simplified
 from glossary.data import data_text
@@ -37,6 +38,17 @@ def test_reference_data_is_sourced_and_large_enough():
     for term in ("两个维护", "四个意识", "四个自信", "两个确立", "专门协商机构", "中国式现代化", "全过程人民民主",
                  "统一战线", "中国人民政治协商会议"):
         assert term in keys, term
+
+
+def test_quoted_reference_entries_quote_the_english_as_published():
+    # Entries added from the Government Work Reports' English (issue 14) quote the phrase as
+    # published on the page they name; the rendering's words are found in that quote.
+    entries = [e for e in json.loads(data_text("reference_en.json")) if "quote" in e]
+    assert len(entries) >= 100
+    for entry in entries:
+        quote = re.sub(r"\s+", "", entry["quote"]).lower()
+        words = [w for w in re.findall(r"[a-z]+", entry["en"].lower()) if w not in ("the", "a", "an")]
+        assert any(word in quote for word in words), entry["zh"]
 
 
 def test_reference_used_with_its_source():
