@@ -113,16 +113,16 @@ def _cedict() -> _Cedict:
 
 
 @lru_cache(maxsize=1)
-def _domain_glosses() -> dict[str, tuple[str, str]]:
-    """word → (its rendering as a head or alone, its rendering before another part)."""
+def _domain_glosses() -> dict[str, tuple[str, str, str]]:
+    """word → (its rendering as a head or alone, its rendering before another part, and a
+    template for it as the head of a noun before it: "secretary of the {}")."""
     from .data import data_lines
 
     table = {}
     for line in data_lines("draft_glosses.tsv"):
-        columns = [column.strip() for column in line.split("\t")]
+        columns = [column.strip() for column in line.split("\t")] + ["", ""]
         head = columns[1]
-        modifier = columns[2] if len(columns) > 2 and columns[2] else head
-        table[columns[0]] = (head, modifier)
+        table[columns[0]] = (head, columns[2] or head, columns[3])
     return table
 
 
@@ -185,8 +185,9 @@ def cedict_senses(word: str) -> list[str]:
 
 
 def _plain(sense: str) -> str:
-    """A sense as a rendering: no "to" of the infinitive, no trailing gloss after a semicolon."""
-    sense = re.split(r"\s*;\s*", sense)[0]
+    """A sense as a rendering: no "to" of the infinitive, no description after a comma or
+    semicolon (粤港澳大湾区: "Guangdong-Hong Kong-Macao Greater Bay Area, established in 2017, …")."""
+    sense = re.split(r"\s*[;,]\s", sense)[0]
     return re.sub(r"^to ", "", sense)
 
 
@@ -199,7 +200,9 @@ _PARENTHETICAL_RE = re.compile(r"\s*\([^)]*\)")
 def _reference_pieces(text: str) -> list[tuple[str, str | None]]:
     """The text cut, left to right, into the longest parts that have a reference rendering
     (with it, without its parenthetical notes) and the stretches between them (None)."""
-    table = reference_table()
+    # Where a part has a domain gloss, that gloss is the part's rendering: it is written to
+    # stand inside a term (脱贫 "poverty alleviation"), a reference to stand alone ("get out of poverty").
+    table = {zh: entry for zh, entry in reference_table().items() if zh not in _domain_glosses()}
     longest = max(map(len, table), default=0)
     pieces: list[tuple[str, str | None]] = []
     stretch, position = "", 0
@@ -221,20 +224,22 @@ def _reference_pieces(text: str) -> list[tuple[str, str | None]]:
     return pieces
 
 
-def _domain_parts(stretch: str) -> list[tuple[str, str, str]] | None:
-    """A stretch cut into words that each have a domain gloss: (word, head form, modifier form);
-    None when any piece has none."""
+Part = tuple  # (word, head form, modifier form, template as a head or "")
+
+
+def _domain_parts(stretch: str) -> list[Part] | None:
+    """A stretch cut into words that each have a domain gloss; None when any piece has none."""
     glosses = _domain_glosses()
-    parts = []
+    parts: list[Part] = []
     for word in _splitter().cut(stretch):
         if not word.strip():
             continue
         if word in glosses:
             parts.append((word, *glosses[word]))
         elif word in _CONJUNCTIONS or word in ("的", "之"):
-            parts.append((word, "", ""))
+            parts.append((word, "", "", ""))
         elif re.fullmatch(r"[A-Za-z0-9.+-]+", word):
-            parts.append((word, word, word))
+            parts.append((word, word, word, ""))
         else:
             position = 0
             while position < len(word):  # longest domain words inside a word jieba did not split
@@ -249,28 +254,61 @@ def _domain_parts(stretch: str) -> list[tuple[str, str, str]] | None:
     return parts
 
 
-def _english_order(parts: list[tuple[str, str, str]]) -> str | None:
+# A rendering with a preposition or of four words or more cannot stand in front of another
+# word ("people living in poverty poverty alleviation"): such a term gets no draft.
+_NOT_A_MODIFIER_RE = re.compile(r"\b(of|in|for|to|against|with|on|by|from)\b|^(\S+\s+){3,}\S+$")
+
+
+def _without_article(text: str) -> str:
+    return re.sub(r"^(the|The|to) ", "", text)
+
+
+# Renderings that are adjectives: a word before a template head must be a noun
+# (精准扶贫 is "targeted poverty alleviation", not "poverty alleviation through targeted").
+_ADJECTIVE_RE = re.compile(
+    r"(ed|al|ic|ive|ous|ful|ary|able|ible|-level|-based|-type|-standard|-carbon|-class|-border|-related|"
+    r"-sized|-income|-tech|-oriented|-dependent|-funded|-process|-saving|-up)$|^(key|major|new|basic|special|"
+    r"public|green|private|clean|flexible|weak|direct|advanced|overall|prudent|independent|macro|"
+    r"small and micro|per capita|average annual|high quality|low-income|high-tech)$")
+
+
+def _is_noun(part: Part) -> bool:
+    word, head, modifier, _ = part
+    return word not in _CONJUNCTIONS and head == modifier and not _ADJECTIVE_RE.search(head)
+
+
+def _english_order(parts: list[Part]) -> str | None:
     """Chinese modifier–head order is English order for noun phrases and verb–object phrases;
-    a word before another takes its modifier form (环境治理: environmental governance), X的Y
-    becomes "Y of X", and 和/与/及 join with "and"."""
-    if any(word in ("的", "之") for word, _, _ in parts):
-        position = next(i for i, (word, _, _) in enumerate(parts) if word in ("的", "之"))
+    a word before another takes its modifier form (环境治理: environmental governance), a head
+    with a template takes the noun before it into it (市委书记: secretary of the municipal Party
+    committee), X的Y becomes "Y of X", and 和/与/及 join with "and"."""
+    if any(word in ("的", "之") for word, *_ in parts):
+        position = next(i for i, (word, *_) in enumerate(parts) if word in ("的", "之"))
         before, after = parts[:position], parts[position + 1:]
-        if not before or not after or any(word in ("的", "之") for word, _, _ in after):
+        if not before or not after or any(word in ("的", "之") for word, *_ in after):
             return None
         left, right = _english_order(before), _english_order(after)
         return f"{right} of {left}" if left and right else None
+    template = parts[-1][3]
+    if template and len(parts) > 1 and _is_noun(parts[-2]):
+        inner = _english_order(parts[:-1])
+        if not inner:
+            return None
+        return template.replace("{}", _without_article(inner) if "the {}" in template else inner)
     words = []
-    for index, (word, head, modifier) in enumerate(parts):
+    for index, (word, head, modifier, _) in enumerate(parts):
         if word in _CONJUNCTIONS:
             if index == 0 or index == len(parts) - 1:
                 return None
             words.append(_CONJUNCTIONS[word])
             continue
         following = parts[index + 1][0] if index + 1 < len(parts) else None
-        form = modifier if following is not None and following not in _CONJUNCTIONS else head
-        if index > 0:
-            form = re.sub(r"^(the|to) ", "", form)
+        before_another = following is not None and following not in _CONJUNCTIONS
+        form = modifier if before_another else head
+        if index > 0 or before_another:
+            form = _without_article(form)
+        if before_another and _NOT_A_MODIFIER_RE.search(form):
+            return None
         words.append(form)
     return " ".join(word for word in words if word) or None
 
@@ -278,11 +316,11 @@ def _english_order(parts: list[tuple[str, str, str]]) -> str | None:
 def parts_draft(term: str) -> tuple[str | None, bool]:
     """A draft from the renderings of every part of the term, and whether a reference
     rendering was one of them; (None, False) when any part has neither."""
-    parts: list[tuple[str, str, str]] = []
+    parts: list[Part] = []
     used_reference = False
     for piece, english in _reference_pieces(term):
         if english:
-            parts.append((piece, english, english))
+            parts.append((piece, english, english, ""))
             used_reference = True
             continue
         found = _domain_parts(piece)
@@ -398,7 +436,7 @@ def gloss_for(term: str) -> str:
         if not re.search(r"[\u3400-\u9fff]", word):
             continue
         if word in _domain_glosses():
-            senses = [_domain_glosses()[word][0]]
+            senses = [_domain_glosses()[word][0]]  # the head form
         else:
             senses = [re.split(r"\s*;\s*", sense)[0] for sense in cedict_senses(word)[:2]]
         pieces.append(f"{word} {'/'.join(senses)}" if senses else word)
