@@ -351,11 +351,14 @@ _PLENUM_RE = re.compile(r"^(?:中共|党的)?([一二三四五六七八九十]+)
 _CONGRESS_RE = re.compile(r"^(?:(?:中共|党的)([一二三四五六七八九十]+)|(十[一二三四五六七八九]|二十))大$")
 _FIVE_YEAR_PLAN_RE = re.compile(r"^[“\"]?十([一二三四五六七八九])五[”\"]?(规划|时期)?$")
 _NPC_SESSION_RE = re.compile(r"^(?:第)?([一二三四五六七八九十]+)届全国人大([一二三四五六七八九十]+)次会议$")
+_ANNIVERSARY_RE = re.compile(r"^(?:(.+?)成立)?([0-9]+|[一二三四五六七八九十百]+)周年$")
 _ORDINAL_WORDS = {1: "First", 2: "Second", 3: "Third", 4: "Fourth", 5: "Fifth", 6: "Sixth", 7: "Seventh"}
 
 PATTERN_MEETING = "composed by the standard pattern for Party plenums and congresses"
 PATTERN_PLAN = ("composed by the pattern of the State Council's English Government Work Reports "
                 "(十三五: the 13th Five-Year Plan)")
+PATTERN_ANNIVERSARY = ("composed by the pattern of the SCIO white paper on UN peacekeeping (2020): 联合国成立75周年, "
+                       "the 75th anniversary of the founding of the United Nations")
 PATTERN_NPC = ("composed by the pattern of the State Council's English Government Work Reports "
                "(the Second Session of the 13th National People's Congress)")
 
@@ -393,6 +396,18 @@ def pattern_draft(term: str) -> tuple[str, str] | None:
     if match:
         plan = f"the {_ordinal(10 + numeral_value(match.group(1)))} Five-Year Plan"
         return plan + (" period" if match.group(2) == "时期" else ""), PATTERN_PLAN
+    match = _ANNIVERSARY_RE.match(term)
+    if match:
+        number = int(match.group(2)) if match.group(2).isdigit() else numeral_value(match.group(2))
+        if number:
+            if not match.group(1):
+                return f"the {_ordinal(number)} anniversary", PATTERN_ANNIVERSARY
+            entry = reference_table().get(match.group(1))
+            founded = _PARENTHETICAL_RE.sub("", entry["en"]).strip() if entry else parts_draft(match.group(1))[0]
+            if founded and not founded.startswith("the "):
+                founded = "the " + founded
+            if founded:
+                return f"the {_ordinal(number)} anniversary of the founding of {founded}", PATTERN_ANNIVERSARY
     match = _NPC_SESSION_RE.match(term)
     if match:
         congress, session = numeral_value(match.group(1)), numeral_value(match.group(2))

@@ -156,6 +156,8 @@ def test_meeting_and_plan_patterns():
     assert english_for("十三五时期").text == "the 13th Five-Year Plan period"
     assert english_for("十三届全国人大二次会议").text == "the Second Session of the 13th National People's Congress"
     assert english_for("十五五").source == SOURCE_DRAFT
+    assert english_for("新中国成立70周年").text == "the 70th anniversary of the founding of the People's Republic of China"
+    assert english_for("联合国成立七十五周年").text == "the 75th anniversary of the founding of the United Nations"
 
 
 def test_nothing_to_offer_says_so():
