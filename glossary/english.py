@@ -197,61 +197,48 @@ _CONJUNCTIONS = {"和": "and", "与": "and", "及": "and", "以及": "and", "并
 _PARENTHETICAL_RE = re.compile(r"\s*\([^)]*\)")
 
 
-def _reference_pieces(text: str) -> list[tuple[str, str | None]]:
-    """The text cut, left to right, into the longest parts that have a reference rendering
-    (with it, without its parenthetical notes) and the stretches between them (None)."""
-    # Where a part has a domain gloss, that gloss is the part's rendering: it is written to
-    # stand inside a term (脱贫 "poverty alleviation"), a reference to stand alone ("get out of poverty").
-    table = {zh: entry for zh, entry in reference_table().items() if zh not in _domain_glosses()}
-    longest = max(map(len, table), default=0)
-    pieces: list[tuple[str, str | None]] = []
-    stretch, position = "", 0
-    while position < len(text):
-        for size in range(min(longest, len(text) - position), 1, -1):
-            entry = table.get(text[position:position + size])
-            if entry:
-                if stretch:
-                    pieces.append((stretch, None))
-                    stretch = ""
-                pieces.append((text[position:position + size], _PARENTHETICAL_RE.sub("", entry["en"]).strip()))
-                position += size
-                break
-        else:
-            stretch += text[position]
-            position += 1
-    if stretch:
-        pieces.append((stretch, None))
-    return pieces
-
-
 Part = tuple  # (word, head form, modifier form, template as a head or "")
 
 
-def _domain_parts(stretch: str) -> list[Part] | None:
-    """A stretch cut into words that each have a domain gloss; None when any piece has none."""
-    glosses = _domain_glosses()
+def _parts(term: str) -> tuple[list[Part] | None, bool]:
+    """The term cut into words (jieba, with the domain and reference words added) that each
+    have a domain gloss or a reference rendering, the domain gloss first: it is written to stand
+    inside a term (脱贫 "poverty alleviation"), a reference to stand alone ("get out of poverty").
+    A word with neither is cut into the longest pieces that have one. None when a piece has
+    neither; the flag says whether a reference rendering was used."""
+    glosses, table = _domain_glosses(), reference_table()
+
+    def rendering(piece: str) -> Part | None:
+        if piece in glosses:
+            return (piece, *glosses[piece])
+        if piece in table and len(piece) > 1:
+            english = _PARENTHETICAL_RE.sub("", table[piece]["en"]).strip()
+            return (piece, english, english, "")
+        return None
+
     parts: list[Part] = []
-    for word in _splitter().cut(stretch):
+    used_reference = False
+    for word in _splitter().cut(term):
         if not word.strip():
             continue
-        if word in glosses:
-            parts.append((word, *glosses[word]))
-        elif word in _CONJUNCTIONS or word in ("的", "之"):
+        if word in _CONJUNCTIONS or word in ("的", "之"):
             parts.append((word, "", "", ""))
-        elif re.fullmatch(r"[A-Za-z0-9.+-]+", word):
+            continue
+        if re.fullmatch(r"[A-Za-z0-9.+-]+", word):
             parts.append((word, word, word, ""))
-        else:
-            position = 0
-            while position < len(word):  # longest domain words inside a word jieba did not split
-                for size in range(len(word) - position, 0, -1):
-                    piece = word[position:position + size]
-                    if piece in glosses:
-                        parts.append((piece, *glosses[piece]))
-                        position += size
-                        break
-                else:
-                    return None
-    return parts
+            continue
+        position = 0
+        while position < len(word):
+            for size in range(len(word) - position, 0, -1):
+                part = rendering(word[position:position + size])
+                if part:
+                    used_reference |= part[0] not in glosses
+                    parts.append(part)
+                    position += size
+                    break
+            else:
+                return None, False
+    return parts, used_reference
 
 
 # A rendering with a preposition or of four words or more cannot stand in front of another
@@ -267,9 +254,12 @@ def _without_article(text: str) -> str:
 # (精准扶贫 is "targeted poverty alleviation", not "poverty alleviation through targeted").
 _ADJECTIVE_RE = re.compile(
     r"(ed|al|ic|ive|ous|ful|ary|able|ible|-level|-based|-type|-standard|-carbon|-class|-border|-related|"
-    r"-sized|-income|-tech|-oriented|-dependent|-funded|-process|-saving|-up)$|^(key|major|new|basic|special|"
-    r"public|green|private|clean|flexible|weak|direct|advanced|overall|prudent|independent|macro|"
-    r"small and micro|per capita|average annual|high quality|low-income|high-tech)$")
+    r"-sized|-income|-tech|-oriented|-dependent|-funded|-process|-saving|-up|-term|-quality|-wide|ly)$|"
+    r"^(key|major|new|basic|special|public|green|private|clean|flexible|weak|direct|advanced|overall|prudent|"
+    r"independent|macro|small and micro|per capita|average annual|high quality|low-income|high-tech|strong|firm|"
+    r"great|important|main|modern|fine|overseas|foreign|smart|open|mutual|joint|deep|full|whole|all|young|old|"
+    r"common|free|real|serious|severe|total|final|urgent|better|inclusive|brilliant|human|digital|global|"
+    r"core|regular|routine)$")
 
 
 def _is_noun(part: Part) -> bool:
@@ -316,17 +306,7 @@ def _english_order(parts: list[Part]) -> str | None:
 def parts_draft(term: str) -> tuple[str | None, bool]:
     """A draft from the renderings of every part of the term, and whether a reference
     rendering was one of them; (None, False) when any part has neither."""
-    parts: list[Part] = []
-    used_reference = False
-    for piece, english in _reference_pieces(term):
-        if english:
-            parts.append((piece, english, english, ""))
-            used_reference = True
-            continue
-        found = _domain_parts(piece)
-        if found is None:
-            return None, False
-        parts.extend(found)
+    parts, used_reference = _parts(term)
     if not parts:
         return None, False
     return _english_order(parts), used_reference
