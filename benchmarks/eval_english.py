@@ -32,10 +32,11 @@ CORPUS = ROOT.parent / "shared" / "corpora" / "peoples_daily_2019_2020"
 JUDGEMENTS = ROOT / "tests" / "data" / "english_judgements.tsv"
 
 
-def corpus_files(megabytes: float) -> list[Path]:
-    """Files of the corpus in path order until their bytes reach `megabytes`."""
+def corpus_files(megabytes: float, start: str = "") -> list[Path]:
+    """Files of the corpus in path order (from the first whose relative path is >= start)
+    until their bytes reach `megabytes`."""
     files, total = [], 0
-    for path in sorted(p for p in CORPUS.rglob("*") if p.is_file()):
+    for path in sorted(p for p in CORPUS.rglob("*") if p.is_file() and str(p.relative_to(CORPUS)) >= start):
         if total >= megabytes * 1024 * 1024:
             break
         files.append(path)
@@ -66,6 +67,7 @@ def main() -> None:
     parser.add_argument("--first", type=int, default=1000)
     parser.add_argument("--db", help="keep the termbase here (default: a temporary folder)")
     parser.add_argument("--dump", help="write the unjudged sampled cells to this TSV file")
+    parser.add_argument("--start", default="", help="begin at this relative path, e.g. 202001 for a held-out slice")
     arguments = parser.parse_args()
     if not CORPUS.is_dir():
         print(f"skipped: {CORPUS} is absent")
@@ -74,7 +76,7 @@ def main() -> None:
     from glossary.pipeline import build
     from glossary.store import Termbase
 
-    files = corpus_files(arguments.megabytes)
+    files = corpus_files(arguments.megabytes, arguments.start)
     size = sum(p.stat().st_size for p in files)
     with tempfile.TemporaryDirectory() as folder:
         db = Path(arguments.db) if arguments.db else Path(folder) / "tb.sqlite3"
@@ -84,7 +86,7 @@ def main() -> None:
             rows = termbase.term_rows()
     first = rows[:arguments.first]
     with_english = [row for row in first if row.english.strip()]
-    print(f"corpus: {len(files)} files, {size / 1024 / 1024:.2f} MB of {CORPUS}")
+    print(f"corpus: {len(files)} files, {size / 1024 / 1024:.2f} MB of {CORPUS}, from {files[0].relative_to(CORPUS)}")
     print(f"entries: {len(rows)}")
     labels: dict[str, int] = {}
     for row in first:

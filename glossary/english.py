@@ -303,21 +303,40 @@ def _english_order(parts: list[Part]) -> str | None:
     return " ".join(word for word in words if word) or None
 
 
+# In draft_glosses.tsv, a word whose rendering is "~" has two common senses here: no draft is
+# made of it or with it (副院长: vice president of a court, deputy director of a museum).
+AMBIGUOUS = "~"
+
+# Words that end an organisation's name: a term that starts with one is a piece cut out of a
+# longer name (有限公司董事长 of 江苏东强股份有限公司董事长) and gets no draft.
+_NAME_TAILS = ("有限公司", "股份有限公司", "集团有限公司", "公司", "集团")
+
+
 def parts_draft(term: str) -> tuple[str | None, bool]:
     """A draft from the renderings of every part of the term, and whether a reference
     rendering was one of them; (None, False) when any part has neither."""
+    if (term.startswith(_NAME_TAILS) or term.endswith(_NAME_TAILS)) and term not in _domain_glosses():
+        return None, False
     parts, used_reference = _parts(term)
+    if parts and any(part[1] == AMBIGUOUS for part in parts):
+        return None, False
     if not parts:
         return None, False
     return _english_order(parts), used_reference
 
 
 def headword_draft(term: str) -> str | None:
-    """The whole term as a CC-CEDICT headword of two or more characters, in its first fitting sense."""
-    if len(term) < 2:
+    """The whole term as a CC-CEDICT headword of two or more characters, in its first fitting
+    sense. A verb sense (to …, can't …) only for a four-character set phrase (攻坚克难): a short
+    verb in a glossary is mostly a piece of a sentence the miner cut out (长达, 找不到)."""
+    if len(term) < 2 or _domain_glosses().get(term, ("",))[0] == AMBIGUOUS:
         return None
     senses = cedict_senses(term)
-    return _plain(senses[0]) if senses else None
+    if not senses:
+        return None
+    if re.match(r"^(to|can't|cannot|not) ", senses[0]) and len(term) < 4:
+        return None
+    return _plain(senses[0])
 
 
 def dictionary_draft(term: str) -> str | None:
@@ -430,7 +449,7 @@ def gloss_for(term: str) -> str:
     for word in _gloss_words(term):
         if not re.search(r"[\u3400-\u9fff]", word):
             continue
-        if word in _domain_glosses():
+        if word in _domain_glosses() and _domain_glosses()[word][0] != AMBIGUOUS:
             senses = [_domain_glosses()[word][0]]  # the head form
         else:
             senses = [re.split(r"\s*;\s*", sense)[0] for sense in cedict_senses(word)[:2]]

@@ -186,3 +186,23 @@ def test_approved_rendering_wins_over_reference(tmp_path):
     with termbase.transaction():
         termbase.set_human(1, {"status": "reviewed"}, "t", "test")
     assert termbase.term_rows()[0].english_source == "translator edit"
+
+
+def test_domain_gloss_file_is_well_formed():
+    words = []
+    for line in data_text("draft_glosses.tsv").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        columns = line.split("\t")
+        assert 2 <= len(columns) <= 4 and columns[1].strip(), line
+        if len(columns) == 4:
+            assert "{}" in columns[3], line
+        words.append(columns[0])
+    assert len(words) == len(set(words))
+    assert len(words) >= 1000
+
+
+def test_fragments_of_names_and_short_verbs_get_no_draft():
+    # 有限公司董事长 is cut out of 江苏东强股份有限公司董事长; 长达 and 找不到 out of sentences
+    for term in ("有限公司董事长", "长达", "找不到"):
+        assert english_for(term).source == SOURCE_NONE, term
