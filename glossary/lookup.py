@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import GlossaryError
-from .store import EFFECTIVE_ENGLISH_SQL, MIGRATIONS, Termbase, pinyin_key, resolve_db_path
+from .store import (EFFECTIVE_ENGLISH_SQL, MIGRATIONS, Termbase, busy_message, busy_timeout, is_busy_error, pinyin_key,
+                    resolve_db_path)
 
 RANKS = ("exact", "prefix", "pinyin", "initials", "english", "substring", "near miss")
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -57,16 +58,18 @@ def _connect(path: str | None) -> sqlite3.Connection:
     if not Path(db).exists():
         raise GlossaryError(f"no termbase at {db}; build one with `glossary build` (or point --db at one)")
     try:
-        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=busy_timeout())
         connection.row_factory = sqlite3.Row
         connection.execute("SELECT search_pinyin FROM terms LIMIT 1")
         if connection.execute("PRAGMA user_version").fetchone()[0] < len(MIGRATIONS):
             # A termbase of an earlier release: upgrade it once, as every other command would.
             connection.close()
             Termbase(db).close()
-            connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=busy_timeout())
             connection.row_factory = sqlite3.Row
     except sqlite3.DatabaseError as error:
+        if is_busy_error(error):
+            raise GlossaryError(busy_message(db, error)) from None
         raise GlossaryError(f"{db} is not a glossary termbase ({error})") from None
     return connection
 
