@@ -490,6 +490,8 @@ def _print_match(match, colour: bool) -> None:
     click.echo(style(match.term, bold=True) + traditional + "  " + match.pinyin)
     english = match.english or "(no English yet)"
     click.echo(f"  {english}  [{match.english_source}]")
+    if match.gloss:
+        click.echo(f"  gloss (not a rendering): {match.gloss}")
     facts = [match.category, f"{match.frequency}× in {match.documents} document{'s' if match.documents != 1 else ''}",
              f"status {match.status}", f"matched by {match.matched_by}"]
     click.echo("  " + " · ".join(fact for fact in facts if fact))

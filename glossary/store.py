@@ -211,6 +211,10 @@ MIGRATIONS.append("""
 MIGRATIONS.append("""
     ALTER TABLE terms ADD COLUMN score_reasons TEXT NOT NULL DEFAULT '';
     """)
+# The Gloss, the dictionary senses of a term's parts where no English meets the rules.
+MIGRATIONS.append("""
+    ALTER TABLE terms ADD COLUMN gloss TEXT NOT NULL DEFAULT '';
+    """)
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a command waits for another one writing the termbase
 ENGLISH_WORD_RE = re.compile(r"[a-z]{3,}")
 
@@ -321,6 +325,7 @@ class TermRow:
     contexts: list[dict]
     imported_note: str = ""
     score_reasons: str = ""
+    gloss: str = ""  # the dictionary senses of the term's parts: a hint, never a rendering
 
 
 EFFECTIVE_ENGLISH_SQL = ("CASE WHEN english_human != '' THEN english_human "
@@ -790,6 +795,7 @@ def _machine_values(entry: dict) -> dict:
         "english_alternatives_json": json.dumps(entry["english_alternatives"], ensure_ascii=False),
         "components_json": json.dumps(entry["components"], ensure_ascii=False),
         "search_pinyin": pinyin_key(entry["pinyin_plain"]),
+        "gloss": entry.get("gloss", ""),
 
     }
 
@@ -807,4 +813,4 @@ def _term_row(row: sqlite3.Row, contexts: list[dict]) -> TermRow:
         components=json.loads(row["components_json"]), english_human=row["english_human"],
         status=row["status"], notes=row["notes"], revision=row["revision"], in_corpus=bool(row["in_corpus"]),
         forbidden=bool(row["forbidden"]), contexts=contexts, imported_note=row["imported_note"],
-        score_reasons=row["score_reasons"])
+        score_reasons=row["score_reasons"], gloss=row["gloss"])

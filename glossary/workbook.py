@@ -32,6 +32,7 @@ GLOSSARY_COLUMNS = [
     ("English provenance", 34), ("Category", 16), ("Expansion", 40), ("Frequency", 10), ("Documents", 10),
     ("Context", 70), ("Source", 26), ("Status", 12), ("Notes", 32), ("All contexts", 12),
     ("First seen", 12), ("Last seen", 16), ("Score", 9), ("Score reasons", 40),
+    ("Gloss", 40),
 ]
 EDITABLE_COLUMNS = {"English", "Status", "Notes"}
 REVISION_COLUMNS = ["ID", "Revision", "English", "Status", "Notes"]
@@ -126,7 +127,7 @@ def _glossary_sheet(workbook: Workbook, rows: list[TermRow], sightings: dict[int
         expansion = _components_text(row)
         height = row_height([(row.english, widths["English"]), (provenance, widths["English provenance"]),
                              (expansion, widths["Expansion"]), (best["text"] if best else "", widths["Context"]),
-                             (row.notes, widths["Notes"])])
+                             (row.notes, widths["Notes"]), (row.gloss, widths["Gloss"])])
         link = None
         if row.contexts:
             link = Cell(f"{len(row.contexts)} ▸", LINK, link=f"'Contexts'!A{context_row}",
@@ -140,7 +141,7 @@ def _glossary_sheet(workbook: Workbook, rows: list[TermRow], sightings: dict[int
             best["document"] if best else ("" if row.in_corpus else "not in corpus"),
             Cell(row.status, EDITABLE), Cell(row.notes, EDITABLE_WRAP), link,
             *(sightings or {}).get(row.id, ("", "")),
-            row.score, Cell(row.score_reasons, WRAP),
+            row.score, Cell(row.score_reasons, WRAP), Cell(row.gloss, WRAP),
         ], height=height)
     _filter(sheet, GLOSSARY_COLUMNS)
 
@@ -272,12 +273,16 @@ ABOUT_TEXT = [
      "glossary import THIS-FILE.xlsx"),
     ("English source: reference", "An established rendering from an official or standard publication, named in "
      "English provenance."),
-    ("English source: dictionary draft", "Composed word by word from CC-CEDICT glosses (or by the standard naming "
-     "pattern of Party plenums and congresses): a draft to check, never an established rendering."),
+    ("English source: dictionary draft", "A draft to check, never an established rendering, made only by a strict "
+     "rule: the whole term is a CC-CEDICT headword in a fitting sense; or every part has a reference rendering or "
+     "a domain gloss and the parts are put in English order; or a naming pattern (Party plenums and congresses, "
+     "NPC sessions, Five-Year Plans); or a numbered slogan given by the renderings of its components."),
     ("English source: approved", "A translator's rendering, approved in the termbase; it always wins."),
     ("English source: translator edit", "A translator's rendering not yet approved."),
     ("English source: imported: FILE", "From an outside glossary brought in with glossary import."),
-    ("English source: none", "No reference and no dictionary gloss: the term needs a translator."),
+    ("English source: none", "No English that meets the rules: the term needs a translator. The Gloss column then "
+     "gives the dictionary senses of the term's parts (营商 … · 环境 environment/circumstances): a hint, never a "
+     "rendering."),
     ("Dictionary", "Draft English uses " + CEDICT_CREDIT + "."),
 ]
 
