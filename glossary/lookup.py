@@ -17,17 +17,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import GlossaryError
-from .store import EFFECTIVE_ENGLISH_SQL, pinyin_key, resolve_db_path
+from .store import EFFECTIVE_ENGLISH_SQL, hidden_alternatives, pinyin_key, resolve_db_path
 
 RANKS = ("exact", "prefix", "pinyin", "initials", "english", "substring", "near miss")
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _EFFECTIVE_ENGLISH = EFFECTIVE_ENGLISH_SQL
 _SOURCE = ("CASE WHEN english_human != '' THEN (CASE WHEN status = 'approved' THEN 'approved' "
            "ELSE 'translator edit' END) WHEN english_imported != '' THEN 'imported: ' || english_imported_source "
+           "WHEN english_memory != '' THEN 'translation memory: ' || english_memory_source "
            "ELSE english_auto_source END")
 _COLUMNS = (f"id, term, traditional, variants_json, pinyin, pinyin_numbers, initials, search_pinyin, category, "
             f"expansion_json, frequency, documents, score, status, {_EFFECTIVE_ENGLISH} AS english, "
-            f"{_SOURCE} AS english_source")
+            f"{_SOURCE} AS english_source, english_memory, english_memory_source, english_memory_detail, "
+            f"english_auto, english_auto_source, english_auto_detail, memory_json")
 
 
 @dataclass
@@ -46,6 +48,8 @@ class Match:
     status: str
     matched_by: str
     contexts: list[dict] = field(default_factory=list)
+    alternatives: list[dict] = field(default_factory=list)   # hidden renderings, other memory candidates
+    memory_examples: list[dict] = field(default_factory=list)  # aligned pairs of harvested renderings
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -61,6 +65,15 @@ def _connect(path: str | None) -> sqlite3.Connection:
         connection.execute("SELECT search_pinyin FROM terms LIMIT 1")
     except sqlite3.DatabaseError as error:
         raise GlossaryError(f"{db} is not a glossary termbase ({error})") from None
+    try:
+        connection.execute("SELECT english_memory FROM terms LIMIT 1")
+    except sqlite3.OperationalError:
+        # Written by a release before translation memories: upgrade it once, then read.
+        from .store import Termbase
+
+        connection.close()
+        Termbase(db).close()
+        return _connect(path)
     return connection
 
 
@@ -267,4 +280,13 @@ def _match(connection: sqlite3.Connection, row: sqlite3.Row, matched_by: str) ->
     return Match(id=row["id"], term=row["term"], traditional=row["traditional"], pinyin=row["pinyin"],
                  pinyin_numbers=row["pinyin_numbers"], english=row["english"], english_source=row["english_source"],
                  category=row["category"], expansion=json.loads(row["expansion_json"]), frequency=row["frequency"],
-                 documents=row["documents"], status=row["status"], matched_by=matched_by, contexts=contexts)
+                 documents=row["documents"], status=row["status"], matched_by=matched_by, contexts=contexts,
+                 alternatives=hidden_alternatives(row, row["english_source"]),
+                 memory_examples=memory_examples(row["memory_json"]))
+
+
+def memory_examples(memory_json: str) -> list[dict]:
+    """The aligned example pair (Chinese sentence, its English) of each harvested rendering."""
+    memory = json.loads(memory_json) if memory_json else {}
+    return [{"english": c["english"], "count": c["count"], "memory": c.get("memory", ""), "zh": c["example_zh"],
+             "en": c["example_en"]} for c in memory.get("candidates", [])[:3] if c.get("example_zh")]
