@@ -120,6 +120,7 @@ class _TermEvidence:
             self.glosses |= set(english_stems(reference))
         self.pinyin = re.sub(r"[^a-z]", "", (pinyin or "").lower())
         self.max_words = min(9, max(2, len(term) + 1))
+        self.associated: set[str] = set()
 
 
 def _candidate_spans(side: _EnglishSide, max_words: int):
@@ -155,11 +156,14 @@ def align_terms(pairs: list[tuple[str, str]], terms: list[str], references: dict
     sides: dict[int, _EnglishSide] = {}
     needed = sorted({n for numbers in holding.values() for n in _spread(numbers)})
     document_frequency: Counter = Counter()
+    stem_frequency: Counter = Counter()
     for number, (_, en) in enumerate(pairs):
-        document_frequency.update({w.lower().replace("’", "'").rstrip("'-") for w in _WORD_RE.findall(en)})
+        words = {w.lower().replace("’", "'").rstrip("'-") for w in _WORD_RE.findall(en)}
+        document_frequency.update(words)
+        stem_frequency.update({stem(w) for w in words if w not in STOPWORDS})
     for number in needed:
         sides[number] = _EnglishSide(pairs[number][1])
-    frequency_of_word = {}
+    chinese_side: dict[int, list[tuple[int, int, frozenset]]] = {}
     results: dict[str, TermEquivalent] = {}
     # Shorter terms first: what the memory says a short term is helps with the longer ones that
     # hold it (分队 → unit, then 医疗分队 → medical unit).
@@ -169,19 +173,26 @@ def align_terms(pairs: list[tuple[str, str]], terms: list[str], references: dict
         read = _spread(numbers)
         # Association: how many of the term's pairs hold each phrase.
         held: Counter = Counter()
+        stems_held: Counter = Counter()
         for number in read:
             side = sides[number]
             held.update({tuple(side.lower[s:e]) for s, e in _candidate_spans(side, evidence.max_words)})
+            stems_held.update({s for s in side.stems if s})
+        if len(read) >= 2:
+            # Words found with the term again and again, and rarely without it, are its words too
+            # (命运共同体 → shared future), whatever the dictionary says.
+            evidence.associated = {s for s, count in stems_held.items()
+                                   if count >= 2 and 2 * count / (len(read) + stem_frequency[s]) >= 0.5}
         votes: Counter = Counter()
         surfaces: dict[tuple, Counter] = defaultdict(Counter)
         example: dict[tuple, int] = {}
         for number in read:
             side = sides[number]
+            outside = _outside_glosses(pairs[number][0], term, chinese_side, number) - evidence.glosses
             best, best_key = 0.0, None
             for start, end in _candidate_spans(side, evidence.max_words):
                 key = tuple(side.lower[start:end])
-                score = _score(side, start, end, key, held, len(read), evidence, document_frequency,
-                               frequency_of_word)
+                score = _score(side, start, end, key, held, len(read), evidence, document_frequency, outside)
                 if score > best:
                     best, best_key, best_span = score, key, (start, end)
             if best_key is None:
@@ -223,19 +234,49 @@ def _spread(numbers: list[int]) -> list[int]:
     return [numbers[int(i * step)] for i in range(MAX_PAIRS_PER_TERM)]
 
 
+def _outside_glosses(zh: str, term: str, cache: dict, number: int) -> set[str]:
+    """What the dictionary gives for the words of the Chinese sentence outside the term: English
+    words that translate those belong to them, not to the term (competitive linking)."""
+    words = cache.get(number)
+    if words is None:
+        table = cedict_stems()
+        words, position = [], 0
+        for word in chinese_words(zh):
+            glosses = table.get(word)
+            if glosses and word not in _FUNCTION_CHARACTERS:
+                words.append((position, position + len(word), glosses))
+            position += len(word)
+        cache[number] = words
+    taken = []
+    start = zh.find(term)
+    while start >= 0:
+        taken.append((start, start + len(term)))
+        start = zh.find(term, start + 1)
+    found: set[str] = set()
+    for begin, end, glosses in words:
+        if not any(begin < b and end > a for a, b in taken):
+            found |= glosses
+    return found
+
+
 def _score(side: _EnglishSide, start: int, end: int, key: tuple, held: Counter, read: int,
-           evidence: _TermEvidence, document_frequency: Counter, cache: dict) -> float:
+           evidence: _TermEvidence, document_frequency: Counter, outside: set[str]) -> float:
     stems = [s for s in side.stems[start:end] if s is not None]
     if not stems:
         return 0.0
     pinyin = evidence.pinyin
-    hits = 0
+    hits = 0.0
+    foreign = 0
     for position in range(start, end):
         word_stem = side.stems[position]
         if word_stem is None:
             continue
         if word_stem in evidence.glosses:
             hits += 1
+        elif word_stem in outside:
+            foreign += 1
+        elif word_stem in evidence.associated:
+            hits += 0.75
         elif pinyin and side.words[position][:1].isupper() and len(side.lower[position]) >= 2 \
                 and side.lower[position] in pinyin:
             hits += 1  # a name written in pinyin: Xi, Jinping
@@ -252,4 +293,5 @@ def _score(side: _EnglishSide, start: int, end: int, key: tuple, held: Counter, 
     name = 0.0
     if evidence.pinyin and re.sub(r"[^a-z]", "", "".join(key)) == evidence.pinyin:
         name = 3.0
-    return 2.0 * covered + explained + 0.35 * hits + 1.5 * association + name - 0.04 * (end - start) + 0.01
+    return (2.0 * covered + explained + 0.35 * hits - 0.6 * foreign + 1.5 * association + name
+            - 0.04 * (end - start) + 0.01)
