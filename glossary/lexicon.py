@@ -14,13 +14,15 @@ STOPWORDS = frozenset("""a an the of to in on at by for with from and or but as 
 this that these those which who whom whose what when where how than then so such not no nor into onto upon over under
 about after before between through during against among within without also has have had do does did will would shall
 should can could may might must our their his her your my we they he she you i us them him me there here all any each
-other some more most very just only up out off s""".split())
+other some more most very just only up out off s cannot can't won't don't doesn't isn't aren't""".split())
 _WORD_RE = re.compile(r"[a-z][a-z'\-]*")
 
 
 def stem(word: str) -> str:
     """A crude stem: enough to tell that cooperation and cooperative are one word to an aligner."""
     word = word.lower().strip("'-")
+    if word.endswith("ly") and len(word) > 5:
+        word = word[:-2]
     if word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
     elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:

@@ -27,7 +27,7 @@ from .lexicon import STOPWORDS, cedict_stems, chinese_words, stem
 MAX_PAIRS_PER_TERM = 40   # pairs read per entry: enough to count renderings, bounded time
 MIN_PAIRS_FOR_ENGLISH = 2
 _CHUNK_RE = re.compile(r"[,;:.!?()\[\]“”\"‘’—–/]+\s|[;:!?()\[\]“”\"—–]|,|\.$|\s[‘']|['’]\s|^['‘]")
-_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+_WORD_RE = re.compile(r"[^\W_][\w'’\-]*")
 # Characters whose CC-CEDICT senses are grammar, not content: never required in the English.
 _FUNCTION_CHARACTERS = set("的之和与及了在是对把被将为以于等着过而也都就")
 
@@ -47,10 +47,11 @@ class TermEquivalent:
     read: int                            # pairs read (at most MAX_PAIRS_PER_TERM)
     candidates: list[Candidate] = field(default_factory=list)
     confidence: float = 0.0
+    complete: bool = True     # the top candidate accounts for every word of the term
 
     @property
     def level(self) -> str:
-        if self.pairs < MIN_PAIRS_FOR_ENGLISH or self.confidence < 0.4:
+        if self.pairs < MIN_PAIRS_FOR_ENGLISH or self.confidence < 0.4 or not self.complete:
             return "low"
         return "high" if self.confidence >= 0.6 and self.pairs >= 3 else "medium"
 
@@ -66,6 +67,7 @@ class TermEquivalent:
 
     def to_json(self) -> dict:
         return {"pairs": self.pairs, "read": self.read, "confidence": self.confidence, "level": self.level,
+                "complete": self.complete,
                 "candidates": [c.__dict__ for c in self.candidates[:5]]}
 
 
@@ -191,6 +193,8 @@ def align_terms(pairs: list[tuple[str, str]], terms: list[str], references: dict
             outside = _outside_glosses(pairs[number][0], term, chinese_side, number) - evidence.glosses
             best, best_key = 0.0, None
             for start, end in _candidate_spans(side, evidence.max_words):
+                if _foreign(side.stems[start], evidence, outside) or _foreign(side.stems[end - 1], evidence, outside):
+                    continue
                 key = tuple(side.lower[start:end])
                 score = _score(side, start, end, key, held, len(read), evidence, document_frequency, outside)
                 if score > best:
@@ -208,10 +212,30 @@ def align_terms(pairs: list[tuple[str, str]], terms: list[str], references: dict
         top = ranked[0][1]
         agreement = top / len(read)
         confidence = round(agreement * len(numbers) / (len(numbers) + 1), 2)
-        results[term] = TermEquivalent(term, len(numbers), len(read), candidates, confidence)
+        results[term] = TermEquivalent(term, len(numbers), len(read), candidates, confidence,
+                                       _accounts_for(candidates[0].english, evidence))
         if results[term].usable:
             learned[term] = {stem for stem in _EnglishSide(candidates[0].english).stems if stem}
     return results
+
+
+def _accounts_for(english: str, evidence: _TermEvidence) -> bool:
+    """Whether a rendering has a word for each word of the term the dictionary knows: a word the
+    memory keeps with the term (shared future) may stand for one the dictionary cannot match.
+    A part of a rendering (中欧经贸 → trade) is a candidate, never the English."""
+    side = _EnglishSide(english)
+    stems = {s for s in side.stems if s}
+    uncovered = sum(1 for glosses in evidence.word_glosses if not glosses & stems)
+    if evidence.pinyin and uncovered:
+        letters = re.sub(r"[^a-z]", "", english.lower())
+        if letters and letters in evidence.pinyin:
+            return True  # a name, in pinyin
+    if uncovered == 0:
+        return True
+    if uncovered == len(evidence.word_glosses):
+        return False  # nothing the dictionary knows is there: words kept together by chance
+    standing_in = len({s for s in stems if s in evidence.associated and s not in evidence.glosses})
+    return uncovered <= standing_in
 
 
 def _spelling(surfaces: Counter) -> str:
@@ -232,6 +256,10 @@ def _spread(numbers: list[int]) -> list[int]:
         return numbers
     step = len(numbers) / MAX_PAIRS_PER_TERM
     return [numbers[int(i * step)] for i in range(MAX_PAIRS_PER_TERM)]
+
+
+def _foreign(word_stem: str, evidence: _TermEvidence, outside: set[str]) -> bool:
+    return word_stem in outside and word_stem not in evidence.glosses and word_stem not in evidence.associated
 
 
 def _outside_glosses(zh: str, term: str, cache: dict, number: int) -> set[str]:
