@@ -116,10 +116,12 @@ class _TermEvidence:
             self.glosses |= glosses
             if word not in _FUNCTION_CHARACTERS and glosses:
                 self.word_glosses.append(frozenset(glosses))
+        self.reference: set[str] = set()
         if reference:
             from .lexicon import english_stems
 
-            self.glosses |= set(english_stems(reference))
+            self.reference = set(english_stems(reference))
+            self.glosses |= self.reference
         self.pinyin = re.sub(r"[^a-z]", "", (pinyin or "").lower())
         self.max_words = min(9, max(2, len(term) + 1))
         self.associated: set[str] = set()
@@ -234,7 +236,9 @@ def _accounts_for(english: str, evidence: _TermEvidence) -> bool:
         return True
     if uncovered == len(evidence.word_glosses):
         return False  # nothing the dictionary knows is there: words kept together by chance
-    standing_in = len({s for s in stems if s in evidence.associated and s not in evidence.glosses})
+    dictionary = set().union(*evidence.word_glosses)
+    standing_in = len({s for s in stems if (s in evidence.associated or s in evidence.reference)
+                       and s not in dictionary})
     return uncovered <= standing_in
 
 
