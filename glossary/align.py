@@ -28,7 +28,7 @@ LEXICAL_WEIGHT = 12.0   # cost units between a bead none of whose English words 
 LEXICAL_BASELINE = 0.25  # gives for its Chinese and one whose words it all gives
 DROP_COST = 14.0        # a bead costing more than this is kept out of the memory
 
-_ZH_SENTENCE_RE = re.compile(r"[^。！？!?\n]*?(?:[。！？!?]+[”’」』\"')）]*|\n|(?<=[\u3400-\u9fff）)])\s+(?=[\u3400-\u9fff（(“])|$)")
+_ZH_SENTENCE_RE = re.compile(r"[^。！？!?\n]*?(?:[。！？!?]+[”’」』\"')）]*|\n|(?<=[\u3400-\u9fff）)：:])\s+(?=[\u3400-\u9fff（(“—\d])|$)")
 _EN_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "no", "nos", "vs", "etc", "jr", "sr", "gen", "prof", "art",
                      "para", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
                      "dec", "inc", "co", "corp", "ltd", "e.g", "i.e", "u.s", "u.k", "u.n", "p.m", "a.m"}
@@ -66,7 +66,56 @@ def split_english(text: str) -> list[str]:
         rest = line[start:].strip()
         if rest:
             sentences.append(rest)
-    return sentences
+    return _split_headings(_join_numbering(sentences))
+
+
+_NUMBERING_RE = re.compile(r"^(?:[IVXLC]+|\d{1,2}|\(\d{1,2}\)|[A-Z])\.?$")
+_HEADING_START_RE = re.compile(r"^(?:(?:[IVXLC]+|\d{1,2})\.|\(\d{1,2}\)|Annex|Appendix|Chapter|Part|Preface|Foreword)\s")
+_FUNCTION_WORDS = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "with", "at", "by", "as", "from", "its",
+                   "their", "our", "is", "are", "was", "were", "be", "has", "have", "had", "this", "that"}
+
+
+def _join_numbering(sentences: list[str]) -> list[str]:
+    """A numbering token (II., 3.) is the start of a heading, not a sentence of its own."""
+    joined: list[str] = []
+    for sentence in sentences:
+        if joined and _NUMBERING_RE.match(joined[-1]):
+            joined[-1] = f"{joined[-1]} {sentence}"
+        else:
+            joined.append(sentence)
+    return joined
+
+
+def _split_headings(sentences: list[str]) -> list[str]:
+    """A numbered heading run into the sentence after it, as text joined without line breaks has
+    it (`2. Stabilizing the Situation Promptly stabilizing the situation is …`): cut before the last
+    capitalised word of the title-case run."""
+    result: list[str] = []
+    for sentence in sentences:
+        if not _HEADING_START_RE.match(sentence):
+            result.append(sentence)
+            continue
+        words = sentence.split(" ")
+        last_capital, cut = None, None
+        for position, word in enumerate(words[1:], start=1):
+            bare = word.strip("“”\"'‘’()")
+            if not bare:
+                continue
+            if bare[:1].isupper() or bare[:1].isdigit():
+                if word[-1:] in ",;:":
+                    break
+                last_capital = position
+                continue
+            if bare.lower() in _FUNCTION_WORDS:
+                continue
+            cut = last_capital  # the first lower-case content word: the sentence has begun
+            break
+        if cut and cut > 1:
+            result.append(" ".join(words[:cut]))
+            result.append(" ".join(words[cut:]))
+        else:
+            result.append(sentence)
+    return result
 
 
 def _numbers(text: str) -> list[str]:

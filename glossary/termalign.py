@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .lexicon import STOPWORDS, cedict_stems, chinese_words, stem
 
@@ -71,6 +72,14 @@ class TermEquivalent:
                 "candidates": [c.__dict__ for c in self.candidates[:5]]}
 
 
+@lru_cache(maxsize=200_000)
+def _stem_of(word: str) -> str | None:
+    """The stem of a lower-case word, None for a function word."""
+    if word in STOPWORDS or (word.endswith("'s") and word[:-2] in STOPWORDS):
+        return None
+    return stem(word[:-2] if word.endswith("'s") else word)
+
+
 class _EnglishSide:
     """One English sentence cut into words, with the chunks no rendering crosses."""
 
@@ -83,7 +92,7 @@ class _EnglishSide:
         position = 0
         for match in _WORD_RE.finditer(text):
             between = text[position:match.start()]
-            if self.words and _CHUNK_RE.search(" " + between + " ") and between.strip():
+            if between != " " and self.words and between.strip() and _CHUNK_RE.search(" " + between + " "):
                 chunk += 1
             word = match.group().rstrip("'’-")
             self.words.append(word)
@@ -91,8 +100,7 @@ class _EnglishSide:
             self.chunks.append(chunk)
             position = match.end()
         self.lower = [w.lower().replace("’", "'") for w in self.words]
-        self.stems = [None if w in STOPWORDS or (w.endswith("'s") and w[:-2] in STOPWORDS) else stem(
-            w[:-2] if w.endswith("'s") else w) for w in self.lower]
+        self.stems = [_stem_of(w) for w in self.lower]
 
     def phrase(self, start: int, end: int) -> str:
         return self.text[self.spans[start][0]:self.spans[end - 1][1]]
@@ -162,11 +170,18 @@ def align_terms(pairs: list[tuple[str, str]], terms: list[str], references: dict
     document_frequency: Counter = Counter()
     stem_frequency: Counter = Counter()
     for number, (_, en) in enumerate(pairs):
-        words = {w.lower().replace("’", "'").rstrip("'-") for w in _WORD_RE.findall(en)}
-        document_frequency.update(words)
-        stem_frequency.update({stem(w) for w in words if w not in STOPWORDS})
+        document_frequency.update({w.rstrip("'-") for w in _WORD_RE.findall(en.lower().replace("’", "'"))})
+    for word, count in document_frequency.items():
+        word_stem = _stem_of(word)
+        if word_stem:
+            stem_frequency[word_stem] += count  # two forms of a word in one pair count twice: near enough
+    by_text: dict[str, _EnglishSide] = {}
     for number in needed:
-        sides[number] = _EnglishSide(pairs[number][1])
+        text = pairs[number][1]
+        side = by_text.get(text)
+        if side is None:
+            side = by_text[text] = _EnglishSide(text)
+        sides[number] = side
     chinese_side: dict[int, list[tuple[int, int, frozenset]]] = {}
     results: dict[str, TermEquivalent] = {}
     # Shorter terms first: what the memory says a short term is helps with the longer ones that
@@ -269,7 +284,7 @@ def _foreign(word_stem: str, evidence: _TermEvidence, outside: set[str]) -> bool
 def _outside_glosses(zh: str, term: str, cache: dict, number: int) -> set[str]:
     """What the dictionary gives for the words of the Chinese sentence outside the term: English
     words that translate those belong to them, not to the term (competitive linking)."""
-    words = cache.get(number)
+    words = cache.get(zh)
     if words is None:
         table = cedict_stems()
         words, position = [], 0
@@ -278,7 +293,7 @@ def _outside_glosses(zh: str, term: str, cache: dict, number: int) -> set[str]:
             if glosses and word not in _FUNCTION_CHARACTERS:
                 words.append((position, position + len(word), glosses))
             position += len(word)
-        cache[number] = words
+        cache[zh] = words
     taken = []
     start = zh.find(term)
     while start >= 0:
