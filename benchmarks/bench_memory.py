@@ -84,27 +84,28 @@ def main() -> int:
         tmx = Path(folder) / "synthetic.tmx"
         write_tmx(tmx, args.segments)
         size = tmx.stat().st_size / 1e6
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         memory = read_memory(tmx)
-        read_seconds = time.perf_counter() - started
-        started = time.perf_counter()
+        read_seconds, read_cpu = time.perf_counter() - started, time.process_time() - cpu
+        started, cpu = time.perf_counter(), time.process_time()
         with Termbase(Path(folder) / "t.sqlite3") as termbase:
             report = import_memory(termbase, memory, "bench")
-            import_seconds = time.perf_counter() - started
-            started = time.perf_counter()
+            import_seconds, import_cpu = time.perf_counter() - started, time.process_time() - cpu
+            started, cpu = time.perf_counter(), time.process_time()
             with termbase.transaction():
                 refresh_memory_english(termbase)
-            align_seconds = time.perf_counter() - started
+            align_seconds, align_cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{args.segments:,} segments ({size:.1f} MB TMX, {report.pairs:,} sentence pairs, "
           f"{sum(len(zh) for zh, _ in memory.pairs) / 1e6:.1f} M Chinese characters)")
-    print(f"read (defusedxml check + translate-toolkit): {read_seconds:.1f} s")
-    print(f"import (split, store, mine the Chinese side, align terms): {import_seconds:.1f} s; "
-          f"read + import: {read_seconds + import_seconds:.1f} s")
+    print(f"read (defusedxml check + translate-toolkit): {read_seconds:.1f} s ({read_cpu:.1f} s CPU)")
+    print(f"import (split, store, mine the Chinese side, align terms): {import_seconds:.1f} s "
+          f"({import_cpu:.1f} s CPU); read + import: {read_seconds + import_seconds:.1f} s "
+          f"({read_cpu + import_cpu:.1f} s CPU)")
     print(f"  terms {report.terms:,}, English harvested for {report.harvested:,}, "
           f"low confidence {report.low_confidence:,}")
-    print(f"term alignment alone, again: {align_seconds:.1f} s")
-    print(f"peak RSS {peak:.0f} MB; load average {os.getloadavg()[0]:.2f}")
+    print(f"term alignment alone, again: {align_seconds:.1f} s ({align_cpu:.1f} s CPU)")
+    print(f"peak RSS {peak:.0f} MB; load average {os.getloadavg()[0]:.2f} (2 cores, shared)")
     return 0
 
 
