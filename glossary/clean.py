@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .data import pair_table, word_list
+from .hanzi import _common_hanzi, is_common_hanzi  # noqa: F401  (kept importable from clean)
 from .read import RawDocument
 
 # --- characters -------------------------------------------------------------------------
@@ -26,23 +27,6 @@ _NOT_CJK_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 def cjk_count(text: str) -> int:
     return len(_NOT_CJK_RE.sub("", text))
-
-
-@lru_cache(maxsize=1)
-def _common_hanzi() -> frozenset[str]:
-    # GB 2312 level 1: the 3,755 characters of everyday simplified text.
-    chars = set()
-    for first in range(0xB0, 0xD8):
-        for second in range(0xA1, 0xFF):
-            try:
-                chars.add(bytes([first, second]).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
-    return frozenset(chars)
-
-
-def is_common_hanzi(char: str) -> bool:
-    return char in _common_hanzi()
 
 
 # --- HTML ------------------------------------------------------------------------------

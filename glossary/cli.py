@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
+import sqlite3
 import sys
+import threading
 
 import click
 
@@ -22,6 +25,7 @@ def reports_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        previous = _stop_on_sigterm()
         try:
             return command(*args, **kwargs)
         except GlossaryError as error:
@@ -35,12 +39,54 @@ def reports_errors(command):
             sys.exit(141)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except sqlite3.OperationalError as error:
+            from .store import busy_message, is_busy_error, resolve_db_path
+
+            path = resolve_db_path(kwargs.get("db"))
+            if is_busy_error(error):
+                _fail(busy_message(path, error))
+            if "readonly" in str(error):
+                _fail(f"cannot write the termbase {path}: it is read-only; nothing was changed")
+            _fail(f"the termbase {path} could not be used ({error}); nothing was changed")
+        except OSError as error:
+            # A file we were asked to write (an unwritable --out, a full disk): one line.
+            where = f" {error.filename}" if error.filename else ""
+            _fail(f"cannot write{where}: {error.strerror or error}; nothing was changed")
         except Exception as error:  # noqa: BLE001 - last line of defence for the user
             if os.environ.get("GLOSSARY_DEBUG"):
                 raise
             _fail(f"unexpected {type(error).__name__}: {error} (set GLOSSARY_DEBUG=1 for details)", 70)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     return wrapper
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM: stop as Ctrl-C does (transaction rolled back, workers ended), not half-way."""
+
+
+def _stop_on_sigterm():
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum, frame):
+        raise _Terminated()
+
+    return signal.signal(signal.SIGTERM, stop)
+
+
+def _set_busy_timeout(context, parameter, value):
+    if value is not None:
+        os.environ["GLOSSARY_BUSY_TIMEOUT"] = str(value)
+    return value
+
+
+BUSY_OPTION = click.option("--busy-timeout", type=click.FloatRange(0), default=None, expose_value=False,
+                           is_eager=True, callback=_set_busy_timeout, metavar="SECONDS",
+                           help="How long to wait for a termbase another glossary command is writing before "
+                                "saying it is busy (default 30; also $GLOSSARY_BUSY_TIMEOUT).")
 
 
 def _warn(message: str) -> None:
@@ -81,8 +127,13 @@ def clean(paths, show):
             click.echo(document.text)
 
 
-DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
-                         help="Termbase file (default: $GLOSSARY_DB, else ~/.local/share/glossary/termbase.sqlite3).")
+_DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+                          help="Termbase file (default: $GLOSSARY_DB, else ~/.local/share/glossary/termbase.sqlite3).")
+
+
+def DB_OPTION(command):
+    """--db, and --busy-timeout with it: every command that opens the termbase may find it busy."""
+    return _DB_OPTION(BUSY_OPTION(command))
 
 
 @main.command()
@@ -138,7 +189,9 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
     if report.unchanged:
         click.echo("corpus and settings unchanged: terms left as they were")
     else:
-        click.echo(f"terms: {report.terms} ({report.added} new, {report.updated} updated, {report.retired} retired)")
+        returned = f", {report.returned} returned under their earlier IDs" if report.returned else ""
+        click.echo(f"terms: {report.terms} ({report.added} new, {report.updated} updated, {report.retired} retired"
+                   f"{returned})")
     click.echo(f"wrote {report.workbook}")
 
 
@@ -194,9 +247,11 @@ def import_command(file, db, prefer, mapping, dry_run, as_memory, user):
     """Take back an edited workbook, or bring in an outside glossary (TBX, CSV/TSV, OmegaT, XLSX)
     or a translation memory (TMX, XLIFF 1.2/2.x, or CSV/TSV with --memory).
 
-    Our own workbook is matched by ID (rows without an ID are terms added by hand); any other
-    file is merged by its Chinese terms, its English labelled `imported: FILE`. A memory's
-    Chinese side is mined like a corpus, and each term's English in it is labelled
+    Our own workbook is matched by ID (rows without an ID are terms added by hand), from any
+    earlier export; any other file is merged by its Chinese terms, its English labelled
+    `imported: FILE`. Exits with status 1 when part of the file was not applied (conflicts,
+    repeated rows, IDs the termbase never gave out), each listed.
+    A memory's Chinese side is mined like a corpus, and each term's English in it is labelled
     `translation memory: FILE`.
     """
     from .importer import is_our_workbook
@@ -224,15 +279,30 @@ def _import_workbook(termbase, file, prefer, dry_run, who):
     if not dry_run:
         apply_import(termbase, report, who, os.path.basename(file))
     verb = "would change" if dry_run else "changed"
-    click.echo(f"{'would add' if dry_run else 'added'} {len(report.added)}, {verb} {len(report.changed)}, "
-               f"skipped {report.skipped} unchanged, {len(report.conflicts)} conflicts")
-    for change in report.added + report.changed:
+    click.echo(f"{'would add' if dry_run else 'added'} {len(report.added) + len(report.revived)}, {verb} "
+               f"{len(report.changed) + len(report.retired)}, skipped {report.skipped} unchanged, "
+               f"{len(report.conflicts)} conflicts")
+    for change in report.added + report.revived + report.changed + report.retired:
         fields = ", ".join(f"{k}={v!r}" for k, v in change.values.items())
-        click.echo(f"  row {change.row} {change.term}: {fields}")
+        note = f" ({change.note})" if change.note else ""
+        click.echo(f"  row {change.row} {change.term}: {fields}{note}")
+    if report.merged:
+        click.echo(f"{len(report.merged)} edits of merged entries went to the entries that absorbed them (above)")
+    if report.retired:
+        click.echo(f"{len(report.retired)} edits of retired entries were kept on them, shown if they return (above)")
     for conflict in report.conflicts:
+        if conflict.reason:
+            click.echo(f"  conflict row {conflict.row} {conflict.term} {conflict.field}: {conflict.reason} "
+                       f"({conflict.in_file}); not applied, the termbase keeps its value")
+            continue
         click.echo(f"  conflict row {conflict.row} {conflict.term} {conflict.field}: termbase has "
                    f"{conflict.in_store!r}, file has {conflict.in_file!r} (exported {conflict.exported!r}); "
                    "not applied (use --prefer file or --prefer store)")
+    for left in report.not_applied:
+        click.echo(f"  not applied row {left.row} {left.term}: {left.reason}")
+    if not report.complete:
+        # Applied as far as it could be; what was not is listed above, and the status says so.
+        sys.exit(1)
 
 
 def parse_mapping_option(mapping):
@@ -345,15 +415,13 @@ def split(entry, variant, db, user):
 @reports_errors
 def history_command(term, limit, db):
     """Show the audit, newest first: who changed what, when, from what (all terms, or TERM)."""
-    from .curate import history
+    from .curate import describe, history
     from .store import Termbase
 
     with Termbase(db, create=False) as termbase:
         rows = history(termbase, term, limit)
     for row in rows:
-        old, new = _shorten(row["old"] or "", 40), _shorten(row["new"] or "", 40)
-        click.echo(f"#{row['id']} {row['at']} {row['who']} [{row['action']}] {row['term']} {row['field']}: "
-                   f"{old!r} → {new!r}")
+        click.echo(f"#{row['id']} {row['at']} {row['who']} [{row['action']}] {describe(row)}")
 
 
 @main.command(name="undo")

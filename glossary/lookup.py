@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import GlossaryError
-from .store import EFFECTIVE_ENGLISH_SQL, hidden_alternatives, pinyin_key, resolve_db_path
+from .store import EFFECTIVE_ENGLISH_SQL, busy_message, busy_timeout, hidden_alternatives, is_busy_error, pinyin_key, resolve_db_path
 
 RANKS = ("exact", "prefix", "pinyin", "initials", "english", "substring", "near miss")
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -60,10 +60,12 @@ def _connect(path: str | None) -> sqlite3.Connection:
     if not Path(db).exists():
         raise GlossaryError(f"no termbase at {db}; build one with `glossary build` (or point --db at one)")
     try:
-        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=busy_timeout())
         connection.row_factory = sqlite3.Row
         connection.execute("SELECT search_pinyin FROM terms LIMIT 1")
     except sqlite3.DatabaseError as error:
+        if is_busy_error(error):
+            raise GlossaryError(busy_message(db, error)) from None
         raise GlossaryError(f"{db} is not a glossary termbase ({error})") from None
     try:
         connection.execute("SELECT english_memory FROM terms LIMIT 1")

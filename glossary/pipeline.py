@@ -14,12 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from . import mine
 from .clean import CLEANER_VERSION, CleanDocument, Sentence, clean_document
@@ -28,6 +30,7 @@ from .read import document_from_bytes, find_documents, source_digest
 from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
 
 SMALL_CORPUS = 8  # files; below this a process pool costs more than it saves
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 @dataclass
@@ -41,6 +44,7 @@ class BuildReport:
     added: int = 0
     updated: int = 0
     retired: int = 0
+    returned: int = 0  # retired terms mined again, under their old IDs
     unchanged: bool = False
     workbook: str | None = None
 
@@ -81,6 +85,71 @@ def clean_and_tokenize(path: str) -> tuple[str, dict | None, mine.DocumentCounts
 
 _known_hashes: frozenset[str] = frozenset()
 _known_sources: dict[str, str] = {}
+
+
+def start_worker(parent: int, known_hashes: frozenset[str], known_sources: dict[str, str] | None = None) -> str:
+    """A worker of the build's pool: it dies with the build (whatever signal ends it, SIGKILL
+    included) and leaves Ctrl-C to the build, which stops it without a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's handler, inherited by fork
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # held back while the pool forked
+    _die_with_parent(parent)
+    return prepare_worker(known_hashes, known_sources)
+
+
+def _die_with_parent(parent: int) -> None:
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pipe to the parent still ends the worker
+        pass
+    if os.getppid() != parent and os.getppid() == 1:
+        os._exit(1)  # the build died before this worker could ask to follow it
+
+
+def stop_pool(pool) -> None:
+    """End a pool's workers now (the build failed or was stopped): pending work is cancelled
+    and running work killed, instead of waiting for it."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=5)
+    # Let the pool's manager thread see its workers gone and close its pipes now, not race
+    # the interpreter's exit over them (an "Exception ignored … Bad file descriptor" otherwise).
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(timeout=5)
+
+
+@contextmanager
+def worker_pool(jobs: int, known: frozenset[str], sources: dict[str, str]) -> Iterator[ProcessPoolExecutor]:
+    """The build's process pool, whose workers end with the build however it ends."""
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(os.getpid(), known, sources))
+    try:
+        # The workers are started now, with Ctrl-C and SIGTERM held back until every fork is
+        # done: a signal in the middle of a fork leaves the pool (and logging's lock) half made.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS) if hasattr(signal, "pthread_sigmask") else None
+        try:
+            for _ in range(jobs):
+                pool.submit(int)
+        finally:
+            if held is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        yield pool
+    except BrokenProcessPool:
+        stop_pool(pool)
+        raise GlossaryError("a worker process of the build was stopped (killed?); nothing was changed") from None
+    except BaseException:
+        stop_pool(pool)
+        raise
+    else:
+        pool.shutdown(wait=True)
 
 
 def prepare_worker(known_hashes: frozenset[str], known_sources: dict[str, str] | None = None) -> str:
@@ -169,14 +238,16 @@ def build(
         raise GlossaryError("no text documents found in " + ", ".join(map(str, paths)))
     if not jobs:
         jobs = default_jobs() if len(files) >= SMALL_CORPUS else 1
+    elif jobs > default_jobs():
+        warn(f"--jobs {jobs} is more than the {default_jobs()} CPU cores available; using {default_jobs()}")
+        jobs = default_jobs()
     termbase = Termbase(db_path)
     known = frozenset(termbase.document_hashes())
     # Files are skipped by the digest of their bytes only if cleaning has not changed since.
     sources = termbase.sources() if termbase.get_meta("cleaner") == CLEANER_VERSION else {}
     documents_by_path = termbase.documents_by_path()
     dictionary = prepare_worker(known, sources)
-    pool_context = (ProcessPoolExecutor(max_workers=jobs, initializer=prepare_worker, initargs=(known, sources))
-                    if jobs > 1 else nullcontext())
+    pool_context = worker_pool(jobs, known, sources) if jobs > 1 else nullcontext()
     try:
         with pool_context as pool:
             fingerprint = settings_fingerprint(settings)
@@ -248,6 +319,7 @@ def build(
                     outcome = termbase.upsert_mined_terms(entries)
                     report.added, report.updated, report.retired = (
                         outcome["added"], outcome["updated"], outcome["retired"])
+                    report.returned = outcome.get("returned", 0)
                     termbase.set_meta("settings", fingerprint)
                     termbase.set_meta("segmenter", dictionary)
                     termbase.set_meta("corpus_fingerprint", corpus_fingerprint(termbase.document_hashes()))

@@ -155,9 +155,31 @@ MIGRATIONS: list[str] = [
     CREATE INDEX english_words_term ON english_words(term_id);
     CREATE TABLE english_vocabulary (word TEXT PRIMARY KEY) WITHOUT ROWID;
     """,
-    # 8: translation memories (TMX, XLIFF, aligned documents): their sentence pairs, and the
-    # English each term has there (a machine field, rewritten whenever memories or terms change).
-    """
+]
+# Migrations that need more than SQL: the Python step that runs after the SQL of that number.
+DATA_MIGRATIONS = {7: lambda termbase: termbase.refresh_search()}
+# Entry IDs are kept for the life of a termbase: a retired or merged entry waits in
+# dormant_terms with every field it had and its ID, which no other entry is ever given
+# (terms becomes AUTOINCREMENT); the audit keeps the translator's own English before each
+# change (old_stored), so that an undo never turns machine English into a translator's.
+MIGRATIONS.append("""
+    CREATE TABLE dormant_terms (
+        id INTEGER PRIMARY KEY,
+        term TEXT NOT NULL,
+        state TEXT NOT NULL,
+        into_id INTEGER,
+        row_json TEXT NOT NULL,
+        contexts_json TEXT NOT NULL DEFAULT '[]',
+        at TEXT NOT NULL
+    );
+    CREATE INDEX dormant_terms_term ON dormant_terms(term);
+    CREATE INDEX dormant_terms_into ON dormant_terms(into_id);
+    ALTER TABLE audit ADD COLUMN old_stored TEXT;
+    """)
+DATA_MIGRATIONS[len(MIGRATIONS)] = lambda termbase: termbase._ids_never_reused()
+# Translation memories (TMX, XLIFF, aligned documents): their sentence pairs, and the English
+# each term has there (a machine field, rewritten whenever memories or terms change).
+MIGRATIONS.append("""
     CREATE TABLE memories (
         id INTEGER PRIMARY KEY,
         name TEXT NOT NULL,
@@ -180,10 +202,8 @@ MIGRATIONS: list[str] = [
     ALTER TABLE terms ADD COLUMN english_memory_source TEXT NOT NULL DEFAULT '';
     ALTER TABLE terms ADD COLUMN english_memory_detail TEXT NOT NULL DEFAULT '';
     ALTER TABLE terms ADD COLUMN memory_json TEXT NOT NULL DEFAULT '';
-    """,
-]
-# Migrations that need more than SQL: the Python step that runs after the SQL of that number.
-DATA_MIGRATIONS = {7: lambda termbase: termbase.refresh_search()}
+    """)
+DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a command waits for another one writing the termbase
 ENGLISH_WORD_RE = re.compile(r"[a-z]{3,}")
 
 
@@ -317,6 +337,32 @@ def effective_english(row: sqlite3.Row) -> tuple[str, str, str]:
     return row["english_auto"], row["english_auto_source"], row["english_auto_detail"]
 
 
+def busy_timeout() -> float:
+    """Seconds to wait for a termbase another command is writing: --busy-timeout, else
+    GLOSSARY_BUSY_TIMEOUT, else 30."""
+    value = os.environ.get("GLOSSARY_BUSY_TIMEOUT")
+    try:
+        return float(value) if value else DEFAULT_BUSY_TIMEOUT
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT
+
+
+def is_busy_error(error: BaseException) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error))
+
+
+def busy_message(path, error: BaseException | None = None) -> str:
+    return (f"the termbase {path} is busy: another glossary command is writing to it and did not finish "
+            f"within {busy_timeout():g} s; try again when it has finished (or raise --busy-timeout)")
+
+
+def refuse_empty_file(path: Path) -> None:
+    """A 0-byte file is no termbase: refuse it rather than quietly make one in its place."""
+    if path.exists() and path.is_file() and path.stat().st_size == 0:
+        raise GlossaryError(f"{path} is an empty file (0 bytes), not a glossary termbase; "
+                            "delete it or point --db at a termbase")
+
+
 class Termbase:
     def __init__(self, path: str | os.PathLike | None = None, create: bool = True):
         self.path = resolve_db_path(path)
@@ -324,12 +370,19 @@ class Termbase:
             if not create:
                 raise GlossaryError(f"no termbase at {self.path}; run `glossary build` first")
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        refuse_empty_file(self.path)
         try:
-            self.connection = sqlite3.connect(str(self.path), isolation_level=None)
+            self.connection = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_timeout())
             self.connection.row_factory = sqlite3.Row
-            self.connection.execute("PRAGMA foreign_keys = ON")
+            # Migrations run before foreign keys are enforced: rebuilding a table (migration
+            # of stable IDs) must not cascade into the tables that refer to it.
             self._migrate()
+            self.connection.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as error:
+            if is_busy_error(error):
+                raise GlossaryError(busy_message(self.path, error)) from None
+            if "readonly" in str(error):
+                raise GlossaryError(f"cannot write the termbase {self.path}: it is read-only") from None
             raise GlossaryError(f"{self.path} is not a glossary termbase ({error})") from None
 
     # --- schema ---
@@ -354,6 +407,31 @@ class Termbase:
                 if number in DATA_MIGRATIONS:
                     DATA_MIGRATIONS[number](self)
                 self.connection.execute(f"PRAGMA user_version = {number}")
+
+    def _ids_never_reused(self) -> None:
+        """Give `terms` AUTOINCREMENT (the documented rebuild: new table, copy, drop, rename),
+        so SQLite never hands out an ID twice, not even the highest one after it is retired;
+        IDs that older releases deleted (seen in the audit) are not handed out again either."""
+        connection = self.connection
+        sql = connection.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'terms'").fetchone()[0]
+        if "AUTOINCREMENT" not in sql.upper():
+            rebuilt = re.sub(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b", "id INTEGER PRIMARY KEY AUTOINCREMENT", sql,
+                             count=1, flags=re.IGNORECASE)
+            rebuilt = re.sub(r"^CREATE TABLE\s+\"?terms\"?", "CREATE TABLE terms_rebuilt", rebuilt, count=1)
+            extras = [row[0] for row in connection.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = 'terms' AND type IN ('index', 'trigger')"
+                " AND sql IS NOT NULL")]
+            connection.execute(rebuilt)
+            connection.execute("INSERT INTO terms_rebuilt SELECT * FROM terms")
+            connection.execute("DROP TABLE terms")
+            connection.execute("ALTER TABLE terms_rebuilt RENAME TO terms")
+            for statement in extras:
+                connection.execute(statement)
+        high = max(connection.execute("SELECT coalesce(max(id), 0) FROM terms").fetchone()[0],
+                   connection.execute("SELECT coalesce(max(term_id), 0) FROM audit").fetchone()[0],
+                   connection.execute("SELECT coalesce(max(id), 0) FROM dormant_terms").fetchone()[0])
+        connection.execute("DELETE FROM sqlite_sequence WHERE name = 'terms'")
+        connection.execute("INSERT INTO sqlite_sequence(name, seq) VALUES ('terms', ?)", (high,))
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -452,15 +530,24 @@ class Termbase:
         return self.upsert_mined_terms(entries, retire=False)
 
     def upsert_mined_terms(self, entries: list[dict], retire: bool = True) -> dict[str, int]:
-        """Write machine fields of mined terms; keep every human field. Returns counts by outcome."""
+        """Write machine fields of mined terms; keep every human field. Returns counts by outcome.
+
+        A term that comes back after it was retired gets its ID and human fields back ("returned");
+        an untouched term the build no longer mines is retired, keeping its ID (dormant_terms)."""
         stamp = now()
         existing = {row["term"]: row for row in self.connection.execute(
             "SELECT id, term, status, revision, english_human, notes, english_imported FROM terms")}
-        outcome = {"added": 0, "updated": 0, "retired": 0}
+        retired = dict(self.connection.execute("SELECT term, id FROM dormant_terms WHERE state = 'retired'"))
+        outcome = {"added": 0, "updated": 0, "retired": 0, "returned": 0}
         mined_terms = set()
         for entry in entries:
             mined_terms.add(entry["term"])
             values = _machine_values(entry)
+            if entry["term"] not in existing and entry["term"] in retired:
+                self.revive(retired[entry["term"]])
+                existing[entry["term"]] = self.get_term(retired[entry["term"]])
+                outcome["returned"] += 1
+                outcome["updated"] -= 1
             if entry["term"] in existing:
                 term_id = existing[entry["term"]]["id"]
                 assignments = ", ".join(f"{k} = ?" for k in values)
@@ -484,16 +571,106 @@ class Termbase:
                      context["start"], context["end"], context["text"], context["term_start"],
                      context["traditional"]))
         self.refresh_search()
-        for term, row in existing.items():
+        for term, row in list(existing.items()):
             if term in mined_terms or not retire:
                 continue
             touched = row["revision"] > 0 or row["status"] != "new" or row["english_imported"]
             if touched:
                 self.connection.execute("UPDATE terms SET mined = 0 WHERE id = ?", (row["id"],))
             else:
-                self.connection.execute("DELETE FROM terms WHERE id = ?", (row["id"],))
+                self.make_dormant(row["id"], "retired")
                 outcome["retired"] += 1
         return outcome
+
+    # --- entries that are not live: retired, or merged into another ---
+
+    def make_dormant(self, term_id: int, state: str, into_id: int | None = None) -> None:
+        """Take an entry out of the live terms, keeping every field and its ID for its return."""
+        row = self.get_term(term_id)
+        contexts = [dict(c) for c in self.connection.execute(
+            "SELECT * FROM contexts WHERE term_id = ? ORDER BY rank", (term_id,))]
+        self.connection.execute(
+            "INSERT OR REPLACE INTO dormant_terms(id, term, state, into_id, row_json, contexts_json, at)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (term_id, row["term"], state, into_id, json.dumps(dict(row), ensure_ascii=False),
+             json.dumps(contexts, ensure_ascii=False), now()))
+        self.connection.execute("DELETE FROM terms WHERE id = ?", (term_id,))
+
+    def dormant(self, term_id: int) -> dict | None:
+        """A retired or merged entry: its state, what it was merged into, its fields and contexts."""
+        found = self.connection.execute("SELECT * FROM dormant_terms WHERE id = ?", (term_id,)).fetchone()
+        if found is None:
+            return None
+        record = dict(found)
+        record["row"] = json.loads(record.pop("row_json"))
+        record["contexts"] = json.loads(record.pop("contexts_json"))
+        return record
+
+    def revive(self, term_id: int) -> None:
+        """Bring a dormant entry back under its own ID, with the fields and contexts it had."""
+        record = self.dormant(term_id)
+        columns = {row[1] for row in self.connection.execute("PRAGMA table_info(terms)")}
+        row = {k: v for k, v in record["row"].items() if k in columns}
+        row["id"] = term_id
+        row["updated_at"] = now()
+        self.connection.execute(f"INSERT INTO terms({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                                tuple(row.values()))
+        context_columns = {row[1] for row in self.connection.execute("PRAGMA table_info(contexts)")}
+        for context in record["contexts"]:
+            context = {k: v for k, v in context.items() if k in context_columns}
+            context["term_id"] = term_id
+            self.connection.execute(f"INSERT INTO contexts({', '.join(context)}) VALUES "
+                                    f"({', '.join('?' for _ in context)})", tuple(context.values()))
+        self.connection.execute("DELETE FROM dormant_terms WHERE id = ?", (term_id,))
+        self.refresh_search([term_id])
+
+    def resolve_id(self, term_id: int) -> tuple[str, sqlite3.Row | None, dict | None]:
+        """Where an ID any earlier export showed stands now: ("live", row, None),
+        ("merged", the live entry that absorbed it, its record), ("retired", None, its record),
+        or ("unknown", None, None) for an ID this termbase never gave out."""
+        row = self.get_term(term_id)
+        if row is not None:
+            return "live", row, None
+        record = self.dormant(term_id)
+        if record is None:
+            return "unknown", None, None
+        if record["state"] == "merged":
+            target, seen = record["into_id"], {term_id}
+            while target is not None and target not in seen:
+                seen.add(target)
+                live = self.get_term(target)
+                if live is not None:
+                    return "merged", live, record
+                further = self.dormant(target)
+                target = further["into_id"] if further and further["state"] == "merged" else None
+        return "retired", None, record
+
+    def set_dormant_human(self, term_id: int, changes: dict[str, str], who: str, action: str) -> bool:
+        """Change human fields of a retired entry (shown when it returns), audited like set_human."""
+        record = self.dormant(term_id)
+        row = record["row"]
+        current = self.human_values(row)
+        stamp = now()
+        changed = False
+        for field, new in changes.items():
+            stored = row["english_human"] if field == "english" else current[field]
+            if new == stored:
+                continue
+            if field == "status" and new not in STATUSES:
+                raise GlossaryError(f"unknown status {new!r} (one of {', '.join(STATUSES)})")
+            row["english_human" if field == "english" else field] = new
+            self.connection.execute(
+                "INSERT INTO audit(term_id, term, field, old, new, who, at, action, old_stored)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                (term_id, row["term"], field, current[field], new, who, stamp, action,
+                 stored if field == "english" else None))
+            changed = True
+        if changed:
+            row["revision"] = row.get("revision", 0) + 1
+            row["updated_at"] = stamp
+            self.connection.execute("UPDATE dormant_terms SET row_json = ? WHERE id = ?",
+                                    (json.dumps(row, ensure_ascii=False), term_id))
+        return changed
 
     def _effective_english_sql(self) -> str:
         columns = {row[1] for row in self.connection.execute("PRAGMA table_info(terms)")}
@@ -567,9 +744,12 @@ class Termbase:
             column = {"english": "english_human"}.get(field, field)
             self.connection.execute(f"UPDATE terms SET {column} = ?, updated_at = ? WHERE id = ?",
                                     (new, stamp, term_id))
+            # old_stored: the translator's own English before, so an undo puts back exactly that.
             self.connection.execute(
-                "INSERT INTO audit(term_id, term, field, old, new, who, at, action) VALUES (?,?,?,?,?,?,?,?)",
-                (term_id, row["term"], field, current[field], new, who, stamp, action))
+                "INSERT INTO audit(term_id, term, field, old, new, who, at, action, old_stored)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                (term_id, row["term"], field, current[field], new, who, stamp, action,
+                 stored if field == "english" else None))
             changed = True
         if changed:
             self.connection.execute("UPDATE terms SET revision = revision + 1 WHERE id = ?", (term_id,))
