@@ -48,10 +48,22 @@ def split_chinese(text: str) -> list[str]:
     return sentences
 
 
+# A numbered heading (II. A Key Force…, Annex III …) that follows a word without a full stop, as
+# headings and tables of contents do once their line breaks are gone.
+_HEADING_BREAK_RE = re.compile(r"(?<!War)(?<=[A-Za-z0-9)’”])\s+(?=(?:[IVX]{1,4}\.|Annex [IVX]{1,4}\b)\s*[A-Z])")
+
+
 def split_english(text: str) -> list[str]:
     sentences = []
     for line in text.split("\n"):
-        line = line.strip()
+        pieces = _HEADING_BREAK_RE.split(line.strip())
+        sentences.extend(_split_english_line(piece) for piece in pieces)
+    return _split_headings(_join_numbering([s for group in sentences for s in group]))
+
+
+def _split_english_line(line: str) -> list[str]:
+    sentences = []
+    if line:
         start = 0
         for match in _EN_BREAK_RE.finditer(line):
             before = line[start:match.start()].rstrip(".!?\"'”’)]")
@@ -66,7 +78,7 @@ def split_english(text: str) -> list[str]:
         rest = line[start:].strip()
         if rest:
             sentences.append(rest)
-    return _split_headings(_join_numbering(sentences))
+    return sentences
 
 
 _NUMBERING_RE = re.compile(r"^(?:[IVXLC]+|\d{1,2}|\(\d{1,2}\)|[A-Z])\.?$")
