@@ -87,6 +87,10 @@ _FUNCTION_WORDS = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "with
                    "their", "our", "is", "are", "was", "were", "be", "has", "have", "had", "this", "that"}
 
 
+_SENTENCE_OPENERS = {"The", "A", "An", "In", "On", "As", "With", "For", "By", "At", "From", "It", "This", "These",
+                     "Since", "Over", "Through", "Under", "During", "After", "Before", "To"}
+
+
 def _join_numbering(sentences: list[str]) -> list[str]:
     """A numbering token (II., 3.) is the start of a heading, not a sentence of its own."""
     joined: list[str] = []
@@ -113,6 +117,9 @@ def _split_headings(sentences: list[str]) -> list[str]:
             bare = word.strip("“”\"'‘’()")
             if not bare:
                 continue
+            if bare in _SENTENCE_OPENERS and position > 1 and last_capital:
+                cut = position  # "… Civilians The Protection of …": titles keep articles lower case
+                break
             if bare[:1].isupper() or bare[:1].isdigit():
                 if word[-1:] in ",;:":
                     break
