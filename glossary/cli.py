@@ -152,9 +152,16 @@ def DB_OPTION(command):
 @click.option("--max-terms", default=0, show_default=True, type=click.IntRange(0),
               help="Keep at most this many terms (0: all).")
 @click.option("--jobs", "-j", default=0, show_default=True, type=click.IntRange(0),
-              help="Processes for reading and mining documents in parallel (0: one per CPU core).")
+              help="Processes for reading and mining documents in parallel (0: one per CPU core); "
+                   "with --cluster local, the number of Dask workers.")
+@click.option("--cluster", "cluster", envvar="GLOSSARY_CLUSTER", default=None, metavar="ADDRESS",
+              help="Run the map and merge on a Dask scheduler (tcp://HOST:8786), or `local` for a LocalCluster "
+                   "(default: $GLOSSARY_CLUSTER; needs pip install 'glossary[cluster]').")
+@click.option("--store", "store", envvar="GLOSSARY_STORE", default=None, metavar="PATH|URL",
+              help="With --cluster: where workers keep each document's sentences and tokens, on storage every "
+                   "worker shares (default: $GLOSSARY_STORE, else the termbase path + .store).")
 @reports_errors
-def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, max_terms, jobs):
+def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, max_terms, jobs, cluster, store):
     """Mine PATHS (default: seeds/) into the termbase and write the workbook.
 
     Only documents the termbase has not seen are read; translators' English, status and notes
@@ -177,9 +184,17 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
 
     progress = show_progress if sys.stderr.isatty() else None
     try:
-        report = run_build(list(paths) or ["seeds"], db_path=db, settings=settings, jobs=jobs,
-                           write_workbook=_with_memory_english(write_workbook), out=out, warn=_warn,
-                           progress=progress)
+        if cluster:
+            from .cluster import build_on_cluster
+
+            report = build_on_cluster(list(paths) or ["seeds"], cluster, db_path=db, settings=settings,
+                                      store=store, workers=jobs or None,
+                                      write_workbook=_with_memory_english(write_workbook), out=out,
+                                      warn=_warn, progress=progress or _cluster_progress())
+        else:
+            report = run_build(list(paths) or ["seeds"], db_path=db, settings=settings, jobs=jobs,
+                               write_workbook=_with_memory_english(write_workbook), out=out, warn=_warn,
+                               progress=progress)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -192,6 +207,10 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
         returned = f", {report.returned} returned under their earlier IDs" if report.returned else ""
         click.echo(f"terms: {report.terms} ({report.added} new, {report.updated} updated, {report.retired} retired"
                    f"{returned})")
+    if report.cluster is not None:
+        stats = report.cluster
+        click.echo(f"cluster: {stats.workers} workers; map {stats.map_seconds:.1f} s, count {stats.count_seconds:.1f} s, "
+                   f"locate {stats.locate_seconds:.1f} s; {stats.client_bytes / 1e6:.1f} MB sent to this client")
     click.echo(f"wrote {report.workbook}")
 
 
@@ -206,6 +225,20 @@ def _with_memory_english(write_workbook):
         return write_workbook(termbase, out)
 
     return write
+
+
+def _cluster_progress():
+    """Progress of a cluster build where no bar can be drawn: a line every tenth of the files."""
+    import time
+
+    started = time.monotonic()
+    shown = [0]
+
+    def show(done, total):
+        if done * 10 // total > shown[0] or done == total:
+            shown[0] = done * 10 // total
+            click.echo(f"documents {done}/{total}, {time.monotonic() - started:.0f} s", err=True)
+    return show
 
 
 USER_OPTION = click.option("--user", default=None, help="Name recorded in the audit (default: the OS user).")

@@ -279,12 +279,12 @@ def parse_delimited(name: str, data: bytes, mapping=None):
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
-    from .importer import _text, open_workbook
+    from .sheets import cell_text, open_workbook
 
     workbook = open_workbook(path)
     try:
         sheet = workbook[workbook.sheetnames[0]]
-        return [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
 

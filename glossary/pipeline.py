@@ -47,19 +47,26 @@ class BuildReport:
     returned: int = 0  # retired terms mined again, under their old IDs
     unchanged: bool = False
     workbook: str | None = None
+    cluster: object = None  # cluster.ClusterStats of a build on a Dask cluster
 
 
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def clean_and_tokenize(path: str) -> tuple[str, dict | None, mine.DocumentCounts | None, list[str], str | None]:
+def read_file(path: str) -> tuple[bytes, str]:
+    """A local file's bytes and its absolute path (the name its source is remembered by)."""
+    return Path(path).read_bytes(), str(Path(path).resolve())
+
+
+def clean_and_tokenize(path: str, read: Callable[[str], tuple[bytes, str]] = read_file
+                       ) -> tuple[str, dict | None, mine.DocumentCounts | None, list[str], str | None]:
     """Map step 1, for one file: (path, a record ready for the termbase, its counts of slogans,
-    meetings and quoted strings, its tokens, or an error)."""
+    meetings and quoted strings, its tokens, or an error). `read` gives the file's bytes and
+    source name (a cluster worker reads URLs too)."""
     try:
-        data = Path(path).read_bytes()
+        data, source_path = read(path)
         digest = source_digest(data)
-        source_path = str(Path(path).resolve())
         if digest in _known_sources:
             # These very bytes were cleaned before, into a document the termbase holds.
             return path, {"hash": _known_sources[digest], "digest": digest, "source_path": source_path,
@@ -161,7 +168,8 @@ def prepare_worker(known_hashes: frozenset[str], known_sources: dict[str, str] |
     return mine.prepare_segmenter()
 
 
-def clean_and_count_batch(paths: list[str]) -> tuple[list[tuple[str, dict | None, str | None]], mine.DocumentCounts]:
+def clean_and_count_batch(paths: list[str], read: Callable[[str], tuple[bytes, str]] = read_file
+                          ) -> tuple[list[tuple[str, dict | None, str | None]], mine.DocumentCounts]:
     """Map step 1 for a batch of files: their records, and the merged counts of the batch's
     documents (each distinct document once, those the termbase already holds left out), so that
     merging is spread over the workers instead of queuing in the parent. The n-grams of the
@@ -172,7 +180,7 @@ def clean_and_count_batch(paths: list[str]) -> tuple[list[tuple[str, dict | None
     tokens: list[str] = []
     hashes: set[str] = set()
     for path in paths:
-        path, record, counts, document_tokens, error = clean_and_tokenize(path)
+        path, record, counts, document_tokens, error = clean_and_tokenize(path, read)
         if record is not None and record["hash"] not in _known_hashes and record["hash"] not in hashes:
             hashes.add(record["hash"])
             merged.add(counts)
@@ -242,6 +250,11 @@ def build(
         warn(f"--jobs {jobs} is more than the {default_jobs()} CPU cores available; using {default_jobs()}")
         jobs = default_jobs()
     termbase = Termbase(db_path)
+    cluster_store = termbase.get_meta("document_store")
+    if cluster_store:
+        termbase.close()
+        raise GlossaryError(f"{termbase.path} keeps its documents' text in the cluster store {cluster_store}: "
+                            "build it with --cluster")
     known = frozenset(termbase.document_hashes())
     # Files are skipped by the digest of their bytes only if cleaning has not changed since.
     sources = termbase.sources() if termbase.get_meta("cleaner") == CLEANER_VERSION else {}
