@@ -283,7 +283,7 @@ def _match(connection: sqlite3.Connection, row: sqlite3.Row, matched_by: str) ->
                  pinyin_numbers=row["pinyin_numbers"], english=row["english"], english_source=row["english_source"],
                  category=row["category"], expansion=json.loads(row["expansion_json"]), frequency=row["frequency"],
                  documents=row["documents"], status=row["status"], matched_by=matched_by, contexts=contexts,
-                 alternatives=hidden_alternatives(row, row["english_source"]),
+                 alternatives=[a for a in hidden_alternatives(row, row["english_source"]) if a["en"] != row["english"]],
                  memory_examples=memory_examples(row["memory_json"]))
 
 

@@ -797,7 +797,8 @@ def _term_row(row: sqlite3.Row, contexts: list[dict]) -> TermRow:
         expansion_source=row["expansion_source"], pinyin=row["pinyin"], pinyin_marks=row["pinyin_marks"],
         pinyin_numbers=row["pinyin_numbers"], pinyin_plain=row["pinyin_plain"], initials=row["initials"],
         english=english, english_source=source, english_detail=detail,
-        english_alternatives=json.loads(row["english_alternatives_json"]) + hidden_alternatives(row, source),
+        english_alternatives=json.loads(row["english_alternatives_json"])
+        + [a for a in hidden_alternatives(row, source) if a["en"] != english],
         components=json.loads(row["components_json"]), english_human=row["english_human"],
         status=row["status"], notes=row["notes"], revision=row["revision"], in_corpus=bool(row["in_corpus"]),
         forbidden=bool(row["forbidden"]), contexts=contexts, imported_note=row["imported_note"],
