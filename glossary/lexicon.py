@@ -18,9 +18,16 @@ other some more most very just only up out off s cannot can't won't don't doesn'
 _WORD_RE = re.compile(r"[a-z][a-z'\-]*")
 
 
+_DEMONYMS = {"chinese": "china"}
+
+
 def stem(word: str) -> str:
     """A crude stem: enough to tell that cooperation and cooperative are one word to an aligner."""
     word = word.lower().strip("'-")
+    if word in _DEMONYMS:
+        return _DEMONYMS[word]
+    if word.endswith("ese") and len(word) > 6:
+        word = word[:-3]  # Japanese, Vietnamese: the country's own stem
     if word.endswith("ly") and len(word) > 5:
         word = word[:-2]
     if word.endswith("ies") and len(word) > 4:
