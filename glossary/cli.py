@@ -112,7 +112,7 @@ def clean(paths, show):
         document = clean_document(raw)
         click.echo(f"== {document.path}")
         click.echo(f"encoding: {document.encoding}   script: {document.script}")
-        for label, value in (("title", document.title), ("date", document.date),
+        for label, value in (("title", document.title), ("date", _dated(document)),
                              ("publication", document.publication), ("author", document.author)):
             click.echo(f"{label}: {value or '-'}")
         click.echo(f"paragraphs kept: {len(document.paragraphs)}   sentences: {len(document.sentences)}")
@@ -125,6 +125,16 @@ def clean(paths, show):
         if show:
             click.echo("-- cleaned text --")
             click.echo(document.text)
+
+
+def _dated(document) -> str:
+    """The document's date and where it came from (as a build would date it without --date-pattern)."""
+    from .dates import date_from_path
+
+    if document.date:
+        return f"{document.date} (page)"
+    found = date_from_path(os.path.abspath(document.path))
+    return f"{found.date} ({found.source})" if found.date else "- (unknown)"
 
 
 _DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
@@ -160,8 +170,15 @@ def DB_OPTION(command):
 @click.option("--store", "store", envvar="GLOSSARY_STORE", default=None, metavar="PATH|URL",
               help="With --cluster: where workers keep each document's sentences and tokens, on storage every "
                    "worker shares (default: $GLOSSARY_STORE, else the termbase path + .store).")
+@click.option("--date-pattern", default=None, metavar="REGEX",
+              help="Read undated documents' dates from their paths with this regular expression: groups "
+                   "(?P<year>…), optional (?P<month>…) and (?P<day>…), or up to three groups in that order.")
+@click.option("--new-since", default=None, metavar="DATE",
+              help="Start of the period the workbook's New sheet shows (default: 1 January of the latest "
+                   "document's year).")
 @reports_errors
-def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, max_terms, jobs, cluster, store):
+def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, max_terms, jobs, cluster, store,
+          date_pattern, new_since):
     """Mine PATHS (default: seeds/) into the termbase and write the workbook.
 
     Only documents the termbase has not seen are read; translators' English, status and notes
@@ -170,6 +187,11 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
     from .mine import MiningSettings
     from .pipeline import build as run_build
     from .workbook import write_workbook
+
+    if new_since:
+        from .dates import parse_cli_date
+
+        write_workbook = functools.partial(write_workbook, new_since=parse_cli_date(new_since, "--new-since"))
 
     settings = MiningSettings(min_freq=min_freq, min_cohesion=min_cohesion, min_entropy=min_entropy,
                               min_specificity=min_specificity, max_terms=max_terms)
@@ -190,11 +212,13 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
             report = build_on_cluster(list(paths) or ["seeds"], cluster, db_path=db, settings=settings,
                                       store=store, workers=jobs or None,
                                       write_workbook=_with_memory_english(write_workbook), out=out,
-                                      warn=_warn, progress=progress or _cluster_progress())
+                                      warn=_warn, progress=progress or _cluster_progress(),
+                                      date_pattern=date_pattern)
         else:
             report = run_build(list(paths) or ["seeds"], db_path=db, settings=settings, jobs=jobs,
                                write_workbook=_with_memory_english(write_workbook), out=out, warn=_warn,
-                               progress=progress)
+                               progress=progress,
+                               date_pattern=date_pattern)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -211,6 +235,8 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
         stats = report.cluster
         click.echo(f"cluster: {stats.workers} workers; map {stats.map_seconds:.1f} s, count {stats.count_seconds:.1f} s, "
                    f"locate {stats.locate_seconds:.1f} s; {stats.client_bytes / 1e6:.1f} MB sent to this client")
+    if report.timeline is not None:
+        _echo_dates(report.timeline)
     click.echo(f"wrote {report.workbook}")
 
 
@@ -239,6 +265,18 @@ def _cluster_progress():
             shown[0] = done * 10 // total
             click.echo(f"documents {done}/{total}, {time.monotonic() - started:.0f} s", err=True)
     return show
+
+
+def _echo_dates(summary, shown: int = 10) -> None:
+    sources = ", ".join(f"{n} from {source}" for source, n in sorted(summary.sources.items()) if source != "unknown")
+    span = f", {summary.first} to {summary.last}" if summary.first else ""
+    click.echo(f"dates: {summary.dated} of {summary.documents} documents dated{span}"
+               + (f" ({sources})" if sources else ""))
+    if summary.undated:
+        names = ", ".join(summary.undated[:shown])
+        more = f" and {len(summary.undated) - shown} more (see the Sources sheet)" if len(summary.undated) > shown else ""
+        click.echo(f"undated: {len(summary.undated)} document{'s' if len(summary.undated) != 1 else ''} "
+                   f"(counted, but in no period): {names}{more}")
 
 
 USER_OPTION = click.option("--user", default=None, help="Name recorded in the audit (default: the OS user).")
@@ -414,8 +452,13 @@ def _curate(action_name: str, entry: str, variant: str, db, user, done: str) -> 
     from . import curate
     from .store import Termbase, current_user
 
+    from .timeline import refresh
+
     with Termbase(db, create=False) as termbase:
         getattr(curate, action_name)(termbase, entry, variant, current_user(user))
+        # The entry's surfaces changed: its sightings and periods follow them.
+        with termbase.transaction():
+            refresh(termbase)
     click.echo(done)
 
 
@@ -528,6 +571,125 @@ def _print_match(match, colour: bool) -> None:
             if text[start:end] == match.term else text
         click.echo(f"  ‣ {shown}  ({context['document']})")
     click.echo("")
+
+
+@main.command(name="new")
+@click.option("--since", required=True, metavar="DATE", help="First day of the period (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", default=None, metavar="DATE", help="Last day of the period (default: the corpus's end).")
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(0), help="Show at most this many entries (0: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print the period and its new entries as JSON.")
+@DB_OPTION
+@reports_errors
+def new_command(since, until, limit, as_json, db):
+    """List the entries first seen in a period: numbered slogans first, then by how strongly they
+    took off (documents of the period using them, their rate against their rate before)."""
+    import json
+
+    from .dates import date_key, end_key, parse_cli_date
+    from .errors import GlossaryError
+    from .store import Termbase
+    from .timeline import new_entries
+
+    since = parse_cli_date(since, "--since")
+    until = parse_cli_date(until, "--until") if until else None
+    if until and end_key(until) < date_key(since):
+        raise GlossaryError(f"--until {until} is before --since {since}")
+    with Termbase(db, create=False) as termbase:
+        report = new_entries(termbase, since, until, limit or None)
+    if as_json:
+        data = {"since": report.since, "until": report.until, "documents": report.documents,
+                "characters": report.characters, "documents_before": report.documents_before,
+                "undated_documents": report.undated, "entries": [e.to_json() for e in report.entries]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    period = f"{report.since} to {report.until or 'the end of the corpus'}"
+    click.echo(f"new since {period}: {report.documents} dated documents ({report.characters:,} characters), "
+               f"{report.documents_before} before; {len(report.entries)} entries shown")
+    if report.undated:
+        click.echo(f"({len(report.undated)} undated documents are in no period)")
+    for entry in report.entries:
+        english = entry.english or "(no English yet)"
+        click.echo(f"{entry.rank:3}. {entry.term}  {entry.pinyin}  [{entry.category}]  {english}")
+        click.echo(f"     {entry.frequency}x in {entry.documents} document{'s' if entry.documents != 1 else ''} "
+                   f"({entry.per_million:.1f} per million characters); first seen {entry.first_seen} "
+                   f"in {entry.first_seen_document}")
+        if entry.longer:
+            click.echo(f"     longer forms: {'、'.join(entry.longer)}")
+
+
+@main.command(name="trend")
+@click.argument("terms", nargs=-1, required=True)
+@click.option("--out", default="trend.png", show_default=True, type=click.Path(dir_okay=False),
+              help="Picture to draw (PNG, SVG or PDF by its extension).")
+@click.option("--by", type=click.Choice(["auto", "year", "month"]), default="auto", show_default=True,
+              help="Period: year, month, or month only for corpora spanning less than three years.")
+@DB_OPTION
+@reports_errors
+def trend_command(terms, out, by, db):
+    """Draw how often each of TERMS occurs per period, per million characters (needs the
+    `charts` extra: pip install 'glossary[charts]')."""
+    from pathlib import Path
+
+    from .atomic import atomic_path
+    from .errors import GlossaryError
+    from .store import Termbase
+    from .timeline import plot_trend, require_matplotlib, trend
+
+    require_matplotlib()
+    suffix = Path(out).suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf"):
+        raise GlossaryError(f"--out {out!r}: use a .png, .svg or .pdf file")
+    with Termbase(db, create=False) as termbase:
+        result = trend(termbase, list(terms), by)
+    if not result.periods:
+        raise GlossaryError("no dated document in the termbase: nothing to draw (see `glossary build --date-pattern`)")
+    click.echo("period\t" + "\t".join(terms) + "\tcharacters")
+    for index, period in enumerate(result.periods):
+        values = "\t".join(f"{result.per_million[t][index]:.1f}" for t in terms)
+        thin = "\t(too little text: not drawn)" if result.thin[index] else ""
+        click.echo(f"{period}\t{values}\t{result.characters[index]}{thin}")
+    for term in terms:
+        notes = []
+        if not result.entries[term]:
+            notes.append("not an entry of the termbase: counted as written")
+        if result.historical[term]:
+            notes.append("historical: last seen long before the corpus ends")
+        if notes:
+            click.echo(f"{term}: " + "; ".join(notes))
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(Path(out)) as temporary:
+        plot_trend(result, temporary, image_format=suffix[1:])
+    click.echo(f"wrote {out}")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but this machine's loopback needs an access token.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--read-only", is_flag=True, help="Serve search, entries and downloads only: no review, no upload.")
+@click.option("--token", default=None,
+              help="Access token the browser must bring (default: made up and printed when --host is not loopback).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Another host name the server may be reached by (checked against the Host header); repeatable.")
+@reports_errors
+def serve(db, host, port, read_only, token, allow_hosts):
+    """Open the termbase as a web page: search as you type, entries, review, downloads and upload.
+
+    Needs the web extra: pip install 'glossary[web]'.
+    """
+    try:
+        from .web.app import run
+    except ImportError as error:
+        if error.name and error.name.split(".")[0] in ("flask", "waitress", "jinja2", "werkzeug"):
+            raise GlossaryError(f"`glossary serve` needs the web extra: pip install 'glossary[web]' "
+                                f"({error.name} is missing)") from None
+        raise
+    if token is not None and len(token) < 8:
+        raise GlossaryError("--token must be at least 8 characters")
+    run(db, host=host, port=port, read_only=read_only, token=token, allowed_names=tuple(allow_hosts),
+        echo=lambda line: click.echo(line))
 
 
 def _shorten(text: str, width: int = 60) -> str:

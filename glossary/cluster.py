@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import mine, pipeline
+from . import dates, mine, pipeline, timeline
 from .clean import CLEANER_VERSION
 from .errors import GlossaryError
 from .read import TEXT_SUFFIXES, find_documents
@@ -259,6 +259,33 @@ def add_occurrences(a: mine.Occurrences, b: mine.Occurrences) -> mine.Occurrence
     return mine.merge_occurrences([a, b])
 
 
+def count_surfaces(work: list[tuple[str, int]], surface_lists: list[list[str]], store: str) -> list[tuple]:
+    """The timeline's scan of stored documents: (document, characters, surface → count) for
+    each (document, index of the surfaces to count) of `work`."""
+    counters = [timeline.SurfaceCounter(surfaces) for surfaces in surface_lists]
+    found = []
+    for document_hash, which in work:
+        text, characters = timeline.minable_text(read_object(store, document_hash)[0])
+        found.append((document_hash, characters, dict(counters[which].count(text))))
+    return found
+
+
+def _scan_on(client, store: str, stats: "ClusterStats"):
+    """A `timeline.refresh` scan that counts surfaces where the documents are."""
+    def scan(termbase: Termbase, work: dict[str, list[str]]):
+        lists = list({id(surfaces): surfaces for surfaces in work.values()}.values())
+        index = {id(surfaces): number for number, surfaces in enumerate(lists)}
+        items = sorted((document_hash, index[id(surfaces)]) for document_hash, surfaces in work.items())
+        if not items:
+            return []
+        [lists_future] = client.scatter([lists], broadcast=True)
+        per_task = max(1, min(200, -(-len(items) // (len(client.scheduler_info()["workers"]) * 4 or 1))))
+        parts = client.map(count_surfaces, [items[i:i + per_task] for i in range(0, len(items), per_task)],
+                           surface_lists=lists_future, store=store, retries=3, pure=False)
+        return [row for part in client.gather(parts) for row in _sized(part, stats, "occurrence")]
+    return scan
+
+
 # --- the client -----------------------------------------------------------------------------
 
 def _tree_reduce(client, futures: list, combine: Callable):
@@ -293,8 +320,10 @@ def build_on_cluster(
     warn: Callable[[str], None] = lambda message: None,
     progress: Callable[[int, int], None] | None = None,
     client=None,
+    date_pattern: str | None = None,
 ) -> pipeline.BuildReport:
     """`pipeline.build` with its maps and merges on a Dask cluster (see the module's doc)."""
+    file_date_pattern = dates.compile_date_pattern(date_pattern)
     files = list_inputs(paths)
     if not files:
         raise GlossaryError("no text documents found in " + ", ".join(map(str, paths)))
@@ -392,6 +421,9 @@ def build_on_cluster(
                 termbase.set_meta("settings", fingerprint)
                 termbase.set_meta("segmenter", dictionary)
                 termbase.set_meta("corpus_fingerprint", pipeline.corpus_fingerprint(termbase.document_hashes()))
+            redated = dates.assign_dates(termbase, cleaned, file_date_pattern)
+            report.timeline = timeline.refresh(termbase, dates_changed=redated > 0 or not report.unchanged,
+                                               scan=_scan_on(client, store, stats))
             report.terms = termbase.connection.execute("SELECT count(*) FROM terms").fetchone()[0]
             if write_workbook and out:
                 write_workbook(termbase, out)

@@ -21,13 +21,16 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from . import mine
+from . import dates, mine, timeline
 from .clean import CLEANER_VERSION, CleanDocument, Sentence, clean_document
 from .errors import GlossaryError
 from .read import document_from_bytes, find_documents, source_digest
 from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
+
+if TYPE_CHECKING:
+    from .timeline import TimelineSummary
 
 SMALL_CORPUS = 8  # files; below this a process pool costs more than it saves
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
@@ -48,6 +51,7 @@ class BuildReport:
     unchanged: bool = False
     workbook: str | None = None
     cluster: object = None  # cluster.ClusterStats of a build on a Dask cluster
+    timeline: "TimelineSummary | None" = None  # documents' dates, undated ones named
 
 
 def default_jobs() -> int:
@@ -239,8 +243,10 @@ def build(
     out: str | None = None,
     warn: Callable[[str], None] = lambda message: None,
     progress: Callable[[int, int], None] | None = None,
+    date_pattern: str | None = None,
 ) -> BuildReport:
     report = BuildReport()
+    file_date_pattern = dates.compile_date_pattern(date_pattern)
     files = [str(p) for p in find_documents(paths)]
     if not files:
         raise GlossaryError("no text documents found in " + ", ".join(map(str, paths)))
@@ -336,6 +342,10 @@ def build(
                     termbase.set_meta("settings", fingerprint)
                     termbase.set_meta("segmenter", dictionary)
                     termbase.set_meta("corpus_fingerprint", corpus_fingerprint(termbase.document_hashes()))
+                # Dates follow this build's paths (and --date-pattern); the entries' sightings
+                # and periods follow the documents and entries the termbase now holds.
+                redated = dates.assign_dates(termbase, cleaned, file_date_pattern)
+                report.timeline = timeline.refresh(termbase, dates_changed=redated > 0 or not unchanged)
                 report.unchanged = unchanged
                 report.terms = termbase.connection.execute("SELECT count(*) FROM terms").fetchone()[0]
                 if write_workbook and out:

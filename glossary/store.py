@@ -177,6 +177,35 @@ MIGRATIONS.append("""
     ALTER TABLE audit ADD COLUMN old_stored TEXT;
     """)
 DATA_MIGRATIONS[len(MIGRATIONS)] = lambda termbase: termbase._ids_never_reused()
+# Time (glossary/dates.py, glossary/timeline.py): where each document's date came from; how
+# often each surface of an entry occurs in each document (for the documents and surfaces scanned
+# so far, so a build scans only what is new); per entry its first and last sighting, its counts
+# per period and whether it faded.
+MIGRATIONS.append("""
+    ALTER TABLE documents ADD COLUMN date_source TEXT;
+    UPDATE documents SET date_source = 'page' WHERE date IS NOT NULL AND date != '';
+    CREATE TABLE timeline_documents (document_hash TEXT PRIMARY KEY, characters INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE timeline_surfaces (surface TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TABLE term_occurrences (
+        surface TEXT NOT NULL,
+        document_hash TEXT NOT NULL,
+        frequency INTEGER NOT NULL,
+        PRIMARY KEY (surface, document_hash)
+    ) WITHOUT ROWID;
+    CREATE INDEX term_occurrences_document ON term_occurrences(document_hash);
+    ALTER TABLE terms ADD COLUMN first_seen TEXT NOT NULL DEFAULT '';
+    ALTER TABLE terms ADD COLUMN first_seen_document TEXT NOT NULL DEFAULT '';
+    ALTER TABLE terms ADD COLUMN last_seen TEXT NOT NULL DEFAULT '';
+    ALTER TABLE terms ADD COLUMN last_seen_document TEXT NOT NULL DEFAULT '';
+    ALTER TABLE terms ADD COLUMN periods_json TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE terms ADD COLUMN historical INTEGER NOT NULL DEFAULT 0;
+    """)
+# Covering indexes for lookup's two scans (characters anywhere in a term or its spellings; short
+# words in its English, best score first): SQLite reads a narrow index, not the wide rows.
+MIGRATIONS.append("""
+    CREATE INDEX terms_lookup_characters ON terms(term, traditional, variants_json, score);
+    CREATE INDEX terms_lookup_english ON terms(score, search_english);
+    """)
 # Translation memories (TMX, XLIFF, aligned documents): their sentence pairs, and the English
 # each term has there (a machine field, rewritten whenever memories or terms change).
 MIGRATIONS.append("""
@@ -506,7 +535,7 @@ class Termbase:
     def documents(self) -> list[sqlite3.Row]:
         return self.connection.execute(
             "SELECT id, hash, path, name, title, date, publication, author, encoding, script, dropped_json,"
-            " mojibake_json, added_at FROM documents ORDER BY name, id").fetchall()
+            " mojibake_json, added_at, date_source FROM documents ORDER BY name, id").fetchall()
 
     def stored_count_blobs(self, only: set[str] | None = None) -> list[tuple[bytes, bytes | None]]:
         """(counts, tokens) blobs of every document, or of those with hashes in `only`, in hash order."""

@@ -147,7 +147,7 @@ def test_an_older_termbase_is_upgraded_without_losing_contexts_or_reusing_delete
     # The same entries in a termbase of the schema before stable IDs, where an older release
     # had deleted the entry with the highest ID (only the audit remembers it).
     old = tmp_path / "old.sqlite3"
-    version = next(number for number, script in enumerate(MIGRATIONS) if "dormant_terms" in script)
+    version = next(number for number, script in enumerate(MIGRATIONS) if "CREATE TABLE dormant_terms" in script)
     connection = sqlite3.connect(old)
     for script in MIGRATIONS[:version]:
         connection.executescript(script)
