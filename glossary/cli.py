@@ -49,9 +49,9 @@ def reports_errors(command):
                 _fail(f"cannot write the termbase {path}: it is read-only; nothing was changed")
             _fail(f"the termbase {path} could not be used ({error}); nothing was changed")
         except OSError as error:
-            # A file we were asked to write (an unwritable --out, a full disk): one line.
-            where = f" {error.filename}" if error.filename else ""
-            _fail(f"cannot write{where}: {error.strerror or error}; nothing was changed")
+            # A file that cannot be written or read (permissions, a full disk): one line.
+            where = f"{error.filename}: " if error.filename else ""
+            _fail(f"{where}{error.strerror or error}; nothing was changed")
         except Exception as error:  # noqa: BLE001 - last line of defence for the user
             if os.environ.get("GLOSSARY_DEBUG"):
                 raise
@@ -59,6 +59,9 @@ def reports_errors(command):
         finally:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
+            from . import store
+
+            store.busy_timeout_option = None
 
     return wrapper
 
@@ -78,8 +81,9 @@ def _stop_on_sigterm():
 
 
 def _set_busy_timeout(context, parameter, value):
-    if value is not None:
-        os.environ["GLOSSARY_BUSY_TIMEOUT"] = str(value)
+    from . import store
+
+    store.busy_timeout_option = value  # for this command only (reports_errors resets it)
     return value
 
 

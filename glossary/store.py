@@ -366,9 +366,14 @@ def effective_english(row: sqlite3.Row) -> tuple[str, str, str]:
     return row["english_auto"], row["english_auto_source"], row["english_auto_detail"]
 
 
+busy_timeout_option: float | None = None  # --busy-timeout of the running command
+
+
 def busy_timeout() -> float:
     """Seconds to wait for a termbase another command is writing: --busy-timeout, else
     GLOSSARY_BUSY_TIMEOUT, else 30."""
+    if busy_timeout_option is not None:
+        return busy_timeout_option
     value = os.environ.get("GLOSSARY_BUSY_TIMEOUT")
     try:
         return float(value) if value else DEFAULT_BUSY_TIMEOUT
@@ -464,7 +469,12 @@ class Termbase:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if is_busy_error(error):
+                raise GlossaryError(busy_message(self.path, error)) from None
+            raise
         try:
             yield self.connection
         except BaseException:
