@@ -18,7 +18,7 @@ import re
 import sqlite3
 import zlib
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -215,6 +215,32 @@ MIGRATIONS.append("""
 MIGRATIONS.append("""
     ALTER TABLE terms ADD COLUMN gloss TEXT NOT NULL DEFAULT '';
     """)
+# Translation memories (TMX, XLIFF, aligned documents): their sentence pairs, and the English
+# each term has there (a machine field, rewritten whenever memories or terms change).
+MIGRATIONS.append("""
+    CREATE TABLE memories (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        format TEXT NOT NULL,
+        segments INTEGER NOT NULL,
+        document_hash TEXT,
+        who TEXT NOT NULL,
+        added_at TEXT NOT NULL
+    );
+    CREATE TABLE memory_pairs (
+        memory_id INTEGER NOT NULL REFERENCES memories(id) ON DELETE CASCADE,
+        segment INTEGER NOT NULL,
+        zh TEXT NOT NULL,
+        en TEXT NOT NULL
+    );
+    CREATE INDEX memory_pairs_memory ON memory_pairs(memory_id);
+    ALTER TABLE terms ADD COLUMN english_memory TEXT NOT NULL DEFAULT '';
+    ALTER TABLE terms ADD COLUMN english_memory_source TEXT NOT NULL DEFAULT '';
+    ALTER TABLE terms ADD COLUMN english_memory_detail TEXT NOT NULL DEFAULT '';
+    ALTER TABLE terms ADD COLUMN memory_json TEXT NOT NULL DEFAULT '';
+    """)
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a command waits for another one writing the termbase
 ENGLISH_WORD_RE = re.compile(r"[a-z]{3,}")
 
@@ -326,19 +352,28 @@ class TermRow:
     imported_note: str = ""
     score_reasons: str = ""
     gloss: str = ""  # the dictionary senses of the term's parts: a hint, never a rendering
+    memory: dict = dataclass_field(default_factory=dict)  # candidates from translation memories, with examples
 
 
 EFFECTIVE_ENGLISH_SQL = ("CASE WHEN english_human != '' THEN english_human "
-                         "WHEN english_imported != '' THEN english_imported ELSE english_auto END")
+                         "WHEN english_imported != '' THEN english_imported "
+                         "WHEN english_memory != '' THEN english_memory ELSE english_auto END")
+# The same, for a termbase whose schema is older than the memories (a data migration on the way).
+EFFECTIVE_ENGLISH_SQL_BEFORE_MEMORIES = ("CASE WHEN english_human != '' THEN english_human "
+                                         "WHEN english_imported != '' THEN english_imported ELSE english_auto END")
+MEMORY_LABEL = "translation memory: "
 
 
 def effective_english(row: sqlite3.Row) -> tuple[str, str, str]:
-    """(English, source label, detail): approved > translator edit > imported > reference > draft."""
+    """(English, source label, detail): approved > translator edit > imported > translation memory >
+    reference > draft."""
     if row["english_human"]:
         label = "approved" if row["status"] == "approved" else "translator edit"
         return row["english_human"], label, ""
     if row["english_imported"]:
         return row["english_imported"], "imported: " + row["english_imported_source"], ""
+    if "english_memory" in row.keys() and row["english_memory"]:
+        return row["english_memory"], MEMORY_LABEL + row["english_memory_source"], row["english_memory_detail"]
     return row["english_auto"], row["english_auto_source"], row["english_auto_detail"]
 
 
@@ -687,9 +722,14 @@ class Termbase:
                                     (json.dumps(row, ensure_ascii=False), term_id))
         return changed
 
+    def _effective_english_sql(self) -> str:
+        columns = {row[1] for row in self.connection.execute("PRAGMA table_info(terms)")}
+        return EFFECTIVE_ENGLISH_SQL if "english_memory" in columns else EFFECTIVE_ENGLISH_SQL_BEFORE_MEMORIES
+
     def refresh_search(self, term_ids: Iterable[int] | None = None) -> None:
         """Keep the lookup column and the table of its words in step with the English a
         translator sees (lower case)."""
+        EFFECTIVE_ENGLISH_SQL = self._effective_english_sql()
         if term_ids is None:
             self.connection.execute(f"UPDATE terms SET search_english = lower({EFFECTIVE_ENGLISH_SQL})")
             self.connection.execute("DELETE FROM english_words")
@@ -809,8 +849,30 @@ def _term_row(row: sqlite3.Row, contexts: list[dict]) -> TermRow:
         expansion_source=row["expansion_source"], pinyin=row["pinyin"], pinyin_marks=row["pinyin_marks"],
         pinyin_numbers=row["pinyin_numbers"], pinyin_plain=row["pinyin_plain"], initials=row["initials"],
         english=english, english_source=source, english_detail=detail,
-        english_alternatives=json.loads(row["english_alternatives_json"]),
+        english_alternatives=json.loads(row["english_alternatives_json"])
+        + [a for a in hidden_alternatives(row, source) if a["en"] != english],
         components=json.loads(row["components_json"]), english_human=row["english_human"],
         status=row["status"], notes=row["notes"], revision=row["revision"], in_corpus=bool(row["in_corpus"]),
         forbidden=bool(row["forbidden"]), contexts=contexts, imported_note=row["imported_note"],
-        score_reasons=row["score_reasons"], gloss=row["gloss"])
+        score_reasons=row["score_reasons"], gloss=row["gloss"],
+        memory=json.loads(row["memory_json"]) if "memory_json" in row.keys() and row["memory_json"] else {})
+
+
+def hidden_alternatives(row: sqlite3.Row, shown_source: str) -> list[dict]:
+    """What a higher source hides, and the other candidates of the translation memories."""
+    if "english_memory" not in row.keys():
+        return []
+    found = []
+    memory_label = MEMORY_LABEL + row["english_memory_source"]
+    if row["english_memory"] and shown_source != memory_label:
+        found.append({"en": row["english_memory"], "source": memory_label, "detail": row["english_memory_detail"]})
+    if row["english_auto"] and shown_source != row["english_auto_source"]:
+        found.append({"en": row["english_auto"], "source": row["english_auto_source"],
+                      "detail": row["english_auto_detail"]})
+    memory = json.loads(row["memory_json"]) if row["memory_json"] else {}
+    for candidate in memory.get("candidates", [])[1 if row["english_memory"] else 0:]:
+        found.append({"en": candidate["english"], "source": MEMORY_LABEL + candidate.get("memory", ""),
+                      "detail": f"{candidate['count']} of {memory.get('read', 0)} aligned pairs"
+                                + (f"; confidence {memory.get('confidence', 0):.2f} ({memory.get('level')})"
+                                   if not row["english_memory"] else "")})
+    return found
