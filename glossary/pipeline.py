@@ -293,7 +293,6 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
     the counts of the documents stored before (`known`) are read from the termbase.
     """
     from .curate import apply_merges
-    from .enrich import enrich
 
     # The stored documents' tokens are counted again, in batches, in the pool when there is one.
     blobs = termbase.stored_count_blobs() if new_counts is None else termbase.stored_count_blobs(only=known or set())
@@ -323,4 +322,27 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
     # A term is found exactly where screening found it: the same surfaces in the same sentences.
     located.frequency, located.documents = counted.frequency, counted.documents
     finished = mine.finish_terms(terms, located, settings, screened=True)
-    return [enrich(term) for term in finished]
+    return enrich_terms(finished, termbase.cached_enrichments(), pool, jobs)
+
+
+ENRICH_BATCH = 500  # terms per task when enrichment runs in the pool
+
+
+def enrich_terms(terms: list[mine.Term], cached: dict[str, tuple[str, dict]], pool=None, jobs: int = 1
+                 ) -> list[dict]:
+    """Entries of the finished terms: pinyin and English reused from the termbase where their
+    key is unchanged, computed for the other terms only (in the pool when there are many)."""
+    from .enrich import entry, enrichment_batch, term_key
+
+    keys = [term_key(term) for term in terms]
+    missing = [index for index, (term, key) in enumerate(zip(terms, keys))
+               if cached.get(term.term, ("",))[0] != key]
+    items = [(terms[i].term, terms[i].category, terms[i].expansion, terms[i].expansion_source) for i in missing]
+    batches = [items[i:i + ENRICH_BATCH] for i in range(0, len(items), ENRICH_BATCH)]
+    if pool is not None and len(batches) > 1:
+        computed = [enriched for batch in pool.map(enrichment_batch, batches) for enriched in batch]
+    else:
+        computed = [enriched for batch in batches for enriched in enrichment_batch(batch)]
+    fresh = dict(zip(missing, computed))
+    return [entry(term, fresh[index] if index in fresh else cached[term.term][1], key)
+            for index, (term, key) in enumerate(zip(terms, keys))]

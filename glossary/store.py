@@ -155,6 +155,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX english_words_term ON english_words(term_id);
     CREATE TABLE english_vocabulary (word TEXT PRIMARY KEY) WITHOUT ROWID;
     """,
+    # 8: what an entry's machine pinyin and English were computed from (release, term, category,
+    # expansion), so that a build enriches only the terms whose key changed.
+    """
+    ALTER TABLE terms ADD COLUMN enrichment_key TEXT NOT NULL DEFAULT '';
+    """,
 ]
 # Migrations that need more than SQL: the Python step that runs after the SQL of that number.
 DATA_MIGRATIONS = {7: lambda termbase: termbase.refresh_search()}
@@ -417,17 +422,28 @@ class Termbase:
         return self.upsert_mined_terms(entries, retire=False)
 
     def upsert_mined_terms(self, entries: list[dict], retire: bool = True) -> dict[str, int]:
-        """Write machine fields of mined terms; keep every human field. Returns counts by outcome."""
+        """Write machine fields of mined terms; keep every human field. Returns counts by outcome.
+        An entry whose machine fields and contexts are already stored as they are is not written
+        again (a rebuild rewrites only what changed)."""
         stamp = now()
         existing = {row["term"]: row for row in self.connection.execute(
-            "SELECT id, term, status, revision, english_human, notes, english_imported FROM terms")}
+            "SELECT id, term, status, revision, english_human, notes, english_imported, mined, in_corpus"
+            " FROM terms")}
+        stored = self._stored_machine_values()
         outcome = {"added": 0, "updated": 0, "retired": 0}
         mined_terms = set()
+        written: list[int] = []
         for entry in entries:
             mined_terms.add(entry["term"])
             values = _machine_values(entry)
+            contexts = [(context["document_hash"], context["document"], context["sentence"], context["start"],
+                         context["end"], context["text"], context["term_start"], context["traditional"])
+                        for context in entry["contexts"]]
             if entry["term"] in existing:
-                term_id = existing[entry["term"]]["id"]
+                row = existing[entry["term"]]
+                term_id = row["id"]
+                if row["mined"] and row["in_corpus"] and stored.get(term_id) == (tuple(values.values()), contexts):
+                    continue
                 assignments = ", ".join(f"{k} = ?" for k in values)
                 self.connection.execute(f"UPDATE terms SET {assignments}, mined = 1, in_corpus = 1, updated_at = ?"
                                         " WHERE id = ?", (*values.values(), stamp, term_id))
@@ -440,15 +456,14 @@ class Termbase:
                     (*values.values(), stamp, stamp))
                 term_id = cursor.lastrowid
                 outcome["added"] += 1
+            written.append(term_id)
             self.connection.execute("DELETE FROM contexts WHERE term_id = ?", (term_id,))
-            for rank, context in enumerate(entry["contexts"]):
-                self.connection.execute(
-                    "INSERT INTO contexts(term_id, rank, document_hash, document, sentence, start, end, text,"
-                    " term_start, traditional) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (term_id, rank, context["document_hash"], context["document"], context["sentence"],
-                     context["start"], context["end"], context["text"], context["term_start"],
-                     context["traditional"]))
-        self.refresh_search()
+            self.connection.executemany(
+                "INSERT INTO contexts(term_id, rank, document_hash, document, sentence, start, end, text,"
+                " term_start, traditional) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(term_id, rank, *context) for rank, context in enumerate(contexts)])
+        # The lookup columns of the entries written; all of them when most were.
+        self.refresh_search(None if len(written) * 4 > len(existing) else written)
         for term, row in existing.items():
             if term in mined_terms or not retire:
                 continue
@@ -459,6 +474,32 @@ class Termbase:
                 self.connection.execute("DELETE FROM terms WHERE id = ?", (row["id"],))
                 outcome["retired"] += 1
         return outcome
+
+    def _stored_machine_values(self) -> dict[int, tuple[tuple, list[tuple]]]:
+        """Per term ID: its machine values (in `_machine_values` order) and its contexts, as stored."""
+        columns = ", ".join(_MACHINE_COLUMNS)
+        values = {row[0]: tuple(row[1:]) for row in self.connection.execute(f"SELECT id, {columns} FROM terms")}
+        contexts: dict[int, list[tuple]] = {}
+        for row in self.connection.execute(
+                "SELECT term_id, document_hash, document, sentence, start, end, text, term_start, traditional"
+                " FROM contexts ORDER BY term_id, rank"):
+            contexts.setdefault(row[0], []).append(tuple(row[1:]))
+        return {term_id: (stored, contexts.get(term_id, [])) for term_id, stored in values.items()}
+
+    def cached_enrichments(self) -> dict[str, tuple[str, dict]]:
+        """Term → (enrichment key, the machine pinyin and English stored with it), for the
+        entries a build enriched (see enrich.py)."""
+        cached = {}
+        for row in self.connection.execute(
+                "SELECT term, enrichment_key, expansion_json, expansion_source, pinyin, pinyin_marks, pinyin_numbers,"
+                " pinyin_plain, initials, english_auto, english_auto_source, english_auto_detail,"
+                " english_alternatives_json, components_json FROM terms WHERE enrichment_key != ''"):
+            cached[row[0]] = (row[1], {
+                "expansion": json.loads(row[2]), "expansion_source": row[3], "pinyin": row[4],
+                "pinyin_marks": row[5], "pinyin_numbers": row[6], "pinyin_plain": row[7], "initials": row[8],
+                "english": row[9], "english_source": row[10], "english_detail": row[11],
+                "english_alternatives": json.loads(row[12]), "components": json.loads(row[13])})
+        return cached
 
     def refresh_search(self, term_ids: Iterable[int] | None = None) -> None:
         """Keep the lookup column and the table of its words in step with the English a
@@ -564,8 +605,14 @@ def _machine_values(entry: dict) -> dict:
         "english_alternatives_json": json.dumps(entry["english_alternatives"], ensure_ascii=False),
         "components_json": json.dumps(entry["components"], ensure_ascii=False),
         "search_pinyin": pinyin_key(entry["pinyin_plain"]),
-
+        "enrichment_key": entry.get("enrichment_key", ""),
     }
+
+
+_MACHINE_COLUMNS = ("term", "traditional", "variants_json", "category", "score", "frequency", "documents",
+                    "expansion_json", "expansion_source", "pinyin", "pinyin_marks", "pinyin_numbers", "pinyin_plain",
+                    "initials", "english_auto", "english_auto_source", "english_auto_detail",
+                    "english_alternatives_json", "components_json", "search_pinyin", "enrichment_key")
 
 
 def _term_row(row: sqlite3.Row, contexts: list[dict]) -> TermRow:
