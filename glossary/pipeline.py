@@ -254,11 +254,24 @@ def build(
                 report.unchanged = unchanged
                 report.terms = termbase.connection.execute("SELECT count(*) FROM terms").fetchone()[0]
                 if write_workbook and out:
-                    write_workbook(termbase, out)
+                    # The workbook written last is kept when nothing it shows has changed since
+                    # (the termbase's change counter), it is still as written, and so is the tool.
+                    if termbase.get_meta("workbook") != _workbook_state(termbase, out):
+                        write_workbook(termbase, out)
+                        termbase.set_meta("workbook", _workbook_state(termbase, out))
                     report.workbook = out
         return report
     finally:
         termbase.close()
+
+
+def _workbook_state(termbase: Termbase, out: str) -> str:
+    from .enrich import release_key
+
+    path = Path(out).resolve()
+    stat = path.stat() if path.is_file() else None
+    return json.dumps([str(path), stat.st_size if stat else None, stat.st_mtime_ns if stat else None,
+                       termbase.changes(), release_key()])
 
 
 def retokenize_stored(termbase: Termbase) -> None:

@@ -160,9 +160,26 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE terms ADD COLUMN enrichment_key TEXT NOT NULL DEFAULT '';
     """,
+    # 9: a counter of changes to what the workbook shows (entries, contexts, documents, merges),
+    # kept by triggers (see CHANGE_TRIGGERS), so that a build that changes nothing can tell
+    # that the workbook it wrote last is still up to date.
+    """
+    INSERT OR IGNORE INTO meta(key, value) VALUES ('changes', '0');
+    """,
 ]
 # Migrations that need more than SQL: the Python step that runs after the SQL of that number.
-DATA_MIGRATIONS = {7: lambda termbase: termbase.refresh_search()}
+CHANGE_TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_counted AFTER {event} ON {table} "
+    "BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'changes'; END"
+    for table in ("terms", "contexts", "documents", "merges") for event in ("INSERT", "UPDATE", "DELETE")]
+
+
+def _create_change_triggers(termbase: "Termbase") -> None:
+    for statement in CHANGE_TRIGGERS:  # one statement each: the SQL runner splits on semicolons
+        termbase.connection.execute(statement)
+
+
+DATA_MIGRATIONS = {7: lambda termbase: termbase.refresh_search(), 9: _create_change_triggers}
 ENGLISH_WORD_RE = re.compile(r"[a-z]{3,}")
 
 
@@ -350,6 +367,10 @@ class Termbase:
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
+
+    def changes(self) -> str:
+        """A counter that moves with every change to entries, contexts, documents or merges."""
+        return self.get_meta("changes", "") or ""
 
     def set_meta(self, key: str, value: str) -> None:
         self.connection.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
