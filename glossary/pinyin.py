@@ -168,8 +168,6 @@ _TONE_NUMBERED_RE = re.compile(r"[a-zv]+[1-5]")
 def _tone_numbers_and_marks(text: str) -> tuple[list[str], list[str]]:
     """(liang3 ge4, liǎng gè): one pypinyin pass; the marks are written from the numbers (an
     item with a tone number can only come from a hanzi, anything else stays as it is)."""
-    from pypinyin.contrib.tone_convert import to_tone
-
     pypinyin = _pypinyin()
     numbers = [item[0] for item in pypinyin.pinyin(text, style=pypinyin.Style.TONE3,
                                                     errors=lambda chars: list(chars), neutral_tone_with_five=True)]
@@ -178,8 +176,18 @@ def _tone_numbers_and_marks(text: str) -> tuple[list[str], list[str]]:
         for index, char in enumerate(text):
             if char in _CITATION:
                 numbers[index] = _CITATION[char]["TONE3"]
-    marks = [to_tone(item) if _TONE_NUMBERED_RE.fullmatch(item) else item for item in numbers]
+    marks = [_MARKED.get(item) or _marked(item) for item in numbers]
     return numbers, marks
+
+
+_MARKED: dict[str, str] = {}  # a few thousand syllables: each converted once
+
+
+def _marked(item: str) -> str:
+    from pypinyin.contrib.tone_convert import to_tone
+
+    marked = _MARKED[item] = to_tone(item) if _TONE_NUMBERED_RE.fullmatch(item) else item
+    return marked
 
 
 def _chain_slogan(term: str) -> bool:

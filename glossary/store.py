@@ -454,6 +454,8 @@ class Termbase:
         outcome = {"added": 0, "updated": 0, "retired": 0}
         mined_terms = set()
         written: list[int] = []
+        replaced_contexts: list[tuple[int]] = []
+        new_contexts: list[tuple] = []
         for entry in entries:
             mined_terms.add(entry["term"])
             values = _machine_values(entry)
@@ -477,12 +479,14 @@ class Termbase:
                     (*values.values(), stamp, stamp))
                 term_id = cursor.lastrowid
                 outcome["added"] += 1
+            if entry["term"] in existing:
+                replaced_contexts.append((term_id,))
             written.append(term_id)
-            self.connection.execute("DELETE FROM contexts WHERE term_id = ?", (term_id,))
-            self.connection.executemany(
-                "INSERT INTO contexts(term_id, rank, document_hash, document, sentence, start, end, text,"
-                " term_start, traditional) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [(term_id, rank, *context) for rank, context in enumerate(contexts)])
+            new_contexts.extend((term_id, rank, *context) for rank, context in enumerate(contexts))
+        self.connection.executemany("DELETE FROM contexts WHERE term_id = ?", replaced_contexts)
+        self.connection.executemany(
+            "INSERT INTO contexts(term_id, rank, document_hash, document, sentence, start, end, text,"
+            " term_start, traditional) VALUES (?,?,?,?,?,?,?,?,?,?)", new_contexts)
         # The lookup columns of the entries written; all of them when most were.
         self.refresh_search(None if len(written) * 4 > len(existing) else written)
         for term, row in existing.items():
