@@ -17,7 +17,7 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -331,11 +331,24 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
     # the terms that pass (most candidates do not).
     counted = locate(terms, True)
     terms = mine.screen_terms(terms, counted, settings)
-    located = locate(terms, False)
+    located = locate(worth_locating(terms, counted, settings), False)
     # A term is found exactly where screening found it: the same surfaces in the same sentences.
     located.frequency, located.documents = counted.frequency, counted.documents
     finished = mine.finish_terms(terms, located, settings, screened=True)
     return enrich_terms(finished, termbase.cached_enrichments(), pool, jobs)
+
+
+def worth_locating(terms: list[mine.Term], counted: mine.Occurrences, settings: mine.MiningSettings
+                   ) -> list[mine.Term]:
+    """The screened terms that can be kept, the only ones whose examples are looked for. With a
+    cut (`max_terms`, or a minimum score where settings have one) the terms are ranked first on
+    the screening counts, as the score needs no example; numbered phrases that wait for an
+    expansion to vouch for them are looked for too (an expansion can only add an entry)."""
+    if not (settings.max_terms or getattr(settings, "min_score", 0)):
+        return terms
+    ranked = mine.finish_terms([replace(term) for term in terms], counted, settings, screened=True)
+    kept = {term.term for term in ranked} | {term.term for term in terms if term.cvalue < 0}
+    return [term for term in terms if term.term in kept]
 
 
 ENRICH_BATCH = 500  # terms per task when enrichment runs in the pool

@@ -116,3 +116,29 @@ def test_an_unchanged_build_keeps_the_workbook_until_something_changes(tmp_path,
     assert out.stat().st_mtime_ns != rewritten
     with Termbase(db) as termbase:
         assert json.loads(termbase.get_meta("workbook"))[0] == str(out.resolve())
+
+
+def test_a_cut_list_locates_only_what_it_keeps_and_keeps_what_a_full_list_ranks_first(
+        tmp_path, corpus, monkeypatch):
+    from glossary import pipeline
+
+    full, cut = tmp_path / "full.sqlite3", tmp_path / "cut.sqlite3"
+    build([corpus], db_path=full)
+    located: list[int] = []
+    original = pipeline.worth_locating
+
+    def counting(terms, counted, settings):
+        chosen = original(terms, counted, settings)
+        located.append(len(chosen))
+        return chosen
+
+    monkeypatch.setattr(pipeline, "worth_locating", counting)
+    build([corpus], db_path=cut, settings=MiningSettings(max_terms=60))
+    assert located and located[0] < 120  # the 60 kept, and slogans an expansion may still add
+    query = ("SELECT term, traditional, category, score, frequency, documents, english_auto, expansion_json "
+             "FROM terms ORDER BY score DESC, frequency DESC, term")
+    assert _rows(cut, query) == _rows(full, query)[:60]
+    contexts = ("SELECT t.term, c.rank, c.document, c.text FROM contexts c JOIN terms t ON t.id = c.term_id "
+                "WHERE t.term IN (SELECT term FROM terms) ORDER BY t.term, c.rank")
+    kept = {row[0] for row in _rows(cut, query)}
+    assert _rows(cut, contexts) == [row for row in _rows(full, contexts) if row[0] in kept]
