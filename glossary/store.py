@@ -160,7 +160,7 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE terms ADD COLUMN enrichment_key TEXT NOT NULL DEFAULT '';
     """,
-    # 9: a counter of changes to what the workbook shows (entries, contexts, documents, merges),
+    # 9: a counter of changes to what the workbook shows (entries and their contexts, documents, merges),
     # kept by triggers (see CHANGE_TRIGGERS), so that a build that changes nothing can tell
     # that the workbook it wrote last is still up to date.
     """
@@ -171,7 +171,8 @@ MIGRATIONS: list[str] = [
 CHANGE_TRIGGERS = [
     f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_counted AFTER {event} ON {table} "
     "BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'changes'; END"
-    for table in ("terms", "contexts", "documents", "merges") for event in ("INSERT", "UPDATE", "DELETE")]
+    # Contexts are written with their entry (or deleted with it), whose trigger counts the change.
+    for table in ("terms", "documents", "merges") for event in ("INSERT", "UPDATE", "DELETE")]
 
 
 def _create_change_triggers(termbase: "Termbase") -> None:
