@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .data import pair_table, word_list
+from .hanzi import _common_hanzi, is_common_hanzi  # noqa: F401  (kept importable from clean)
 from .read import RawDocument
 
 # --- characters -------------------------------------------------------------------------
@@ -26,23 +27,6 @@ _NOT_CJK_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 def cjk_count(text: str) -> int:
     return len(_NOT_CJK_RE.sub("", text))
-
-
-@lru_cache(maxsize=1)
-def _common_hanzi() -> frozenset[str]:
-    # GB 2312 level 1: the 3,755 characters of everyday simplified text.
-    chars = set()
-    for first in range(0xB0, 0xD8):
-        for second in range(0xA1, 0xFF):
-            try:
-                chars.add(bytes([first, second]).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
-    return frozenset(chars)
-
-
-def is_common_hanzi(char: str) -> bool:
-    return char in _common_hanzi()
 
 
 # --- HTML ------------------------------------------------------------------------------
@@ -348,6 +332,7 @@ class CleanDocument:
     date: str | None = None
     publication: str | None = None
     author: str | None = None
+    date_source: str | None = None  # "page" when the date was read from the page itself
     stored_hash: str | None = None  # set when rebuilt from a termbase without its text
 
     @property
@@ -406,6 +391,22 @@ def _metadata(lines: list[str]) -> dict[str, str | None]:
     return found
 
 
+DATELINE_LINES = 6  # the head of a page, where a dateline stands
+DATELINE_MAX_CHARS = 60
+
+
+def dateline_date(lines: list[str]) -> str | None:
+    """A full date on a short line at the head of the page, such as a report's
+    "——2024年3月5日在第十四届全国人民代表大会第二次会议上" or a resolution's "（…通过）"."""
+    head = [line.strip() for line in lines if line.strip()][:DATELINE_LINES]
+    for line in head:
+        if len(line) <= DATELINE_MAX_CHARS:
+            date = parse_date(line)
+            if date:
+                return date
+    return None
+
+
 # Raised whenever a change to cleaning can change a cleaned text: a build then cleans every file
 # again instead of trusting the digests of files it cleaned before (see pipeline.build).
 CLEANER_VERSION = "1"
@@ -458,6 +459,8 @@ def clean_document(raw: RawDocument) -> CleanDocument:
     paragraphs = [simplified_lines[i].strip() for i in kept]
     traditional_paragraphs = [original_lines[i].strip() if traditional_flags[i] else None for i in kept]
     meta = _metadata([simplified_lines[i] for i in range(len(simplified_lines))])
+    if meta["date"] is None:
+        meta["date"] = dateline_date(simplified_lines)
 
     sentences: list[Sentence] = []
     mojibake: list[tuple[int, int, str]] = []
@@ -498,6 +501,7 @@ def clean_document(raw: RawDocument) -> CleanDocument:
         mojibake=mojibake,
         title=title,
         date=meta["date"],
+        date_source="page" if meta["date"] else None,
         publication=meta["publication"],
         author=meta["author"],
     )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
+import sqlite3
 import sys
+import threading
 
 import click
 
@@ -22,6 +25,7 @@ def reports_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        previous = _stop_on_sigterm()
         try:
             return command(*args, **kwargs)
         except GlossaryError as error:
@@ -35,12 +39,54 @@ def reports_errors(command):
             sys.exit(141)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except sqlite3.OperationalError as error:
+            from .store import busy_message, is_busy_error, resolve_db_path
+
+            path = resolve_db_path(kwargs.get("db"))
+            if is_busy_error(error):
+                _fail(busy_message(path, error))
+            if "readonly" in str(error):
+                _fail(f"cannot write the termbase {path}: it is read-only; nothing was changed")
+            _fail(f"the termbase {path} could not be used ({error}); nothing was changed")
+        except OSError as error:
+            # A file we were asked to write (an unwritable --out, a full disk): one line.
+            where = f" {error.filename}" if error.filename else ""
+            _fail(f"cannot write{where}: {error.strerror or error}; nothing was changed")
         except Exception as error:  # noqa: BLE001 - last line of defence for the user
             if os.environ.get("GLOSSARY_DEBUG"):
                 raise
             _fail(f"unexpected {type(error).__name__}: {error} (set GLOSSARY_DEBUG=1 for details)", 70)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     return wrapper
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM: stop as Ctrl-C does (transaction rolled back, workers ended), not half-way."""
+
+
+def _stop_on_sigterm():
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum, frame):
+        raise _Terminated()
+
+    return signal.signal(signal.SIGTERM, stop)
+
+
+def _set_busy_timeout(context, parameter, value):
+    if value is not None:
+        os.environ["GLOSSARY_BUSY_TIMEOUT"] = str(value)
+    return value
+
+
+BUSY_OPTION = click.option("--busy-timeout", type=click.FloatRange(0), default=None, expose_value=False,
+                           is_eager=True, callback=_set_busy_timeout, metavar="SECONDS",
+                           help="How long to wait for a termbase another glossary command is writing before "
+                                "saying it is busy (default 30; also $GLOSSARY_BUSY_TIMEOUT).")
 
 
 def _warn(message: str) -> None:
@@ -66,7 +112,7 @@ def clean(paths, show):
         document = clean_document(raw)
         click.echo(f"== {document.path}")
         click.echo(f"encoding: {document.encoding}   script: {document.script}")
-        for label, value in (("title", document.title), ("date", document.date),
+        for label, value in (("title", document.title), ("date", _dated(document)),
                              ("publication", document.publication), ("author", document.author)):
             click.echo(f"{label}: {value or '-'}")
         click.echo(f"paragraphs kept: {len(document.paragraphs)}   sentences: {len(document.sentences)}")
@@ -81,8 +127,23 @@ def clean(paths, show):
             click.echo(document.text)
 
 
-DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
-                         help="Termbase file (default: $GLOSSARY_DB, else ~/.local/share/glossary/termbase.sqlite3).")
+def _dated(document) -> str:
+    """The document's date and where it came from (as a build would date it without --date-pattern)."""
+    from .dates import date_from_path
+
+    if document.date:
+        return f"{document.date} (page)"
+    found = date_from_path(os.path.abspath(document.path))
+    return f"{found.date} ({found.source})" if found.date else "- (unknown)"
+
+
+_DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+                          help="Termbase file (default: $GLOSSARY_DB, else ~/.local/share/glossary/termbase.sqlite3).")
+
+
+def DB_OPTION(command):
+    """--db, and --busy-timeout with it: every command that opens the termbase may find it busy."""
+    return _DB_OPTION(BUSY_OPTION(command))
 
 
 @main.command()
@@ -101,9 +162,23 @@ DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=
 @click.option("--max-terms", default=0, show_default=True, type=click.IntRange(0),
               help="Keep at most this many terms (0: all).")
 @click.option("--jobs", "-j", default=0, show_default=True, type=click.IntRange(0),
-              help="Processes for reading and mining documents in parallel (0: one per CPU core).")
+              help="Processes for reading and mining documents in parallel (0: one per CPU core); "
+                   "with --cluster local, the number of Dask workers.")
+@click.option("--cluster", "cluster", envvar="GLOSSARY_CLUSTER", default=None, metavar="ADDRESS",
+              help="Run the map and merge on a Dask scheduler (tcp://HOST:8786), or `local` for a LocalCluster "
+                   "(default: $GLOSSARY_CLUSTER; needs pip install 'glossary[cluster]').")
+@click.option("--store", "store", envvar="GLOSSARY_STORE", default=None, metavar="PATH|URL",
+              help="With --cluster: where workers keep each document's sentences and tokens, on storage every "
+                   "worker shares (default: $GLOSSARY_STORE, else the termbase path + .store).")
+@click.option("--date-pattern", default=None, metavar="REGEX",
+              help="Read undated documents' dates from their paths with this regular expression: groups "
+                   "(?P<year>…), optional (?P<month>…) and (?P<day>…), or up to three groups in that order.")
+@click.option("--new-since", default=None, metavar="DATE",
+              help="Start of the period the workbook's New sheet shows (default: 1 January of the latest "
+                   "document's year).")
 @reports_errors
-def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, max_terms, jobs):
+def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, max_terms, jobs, cluster, store,
+          date_pattern, new_since):
     """Mine PATHS (default: seeds/) into the termbase and write the workbook.
 
     Only documents the termbase has not seen are read; translators' English, status and notes
@@ -112,6 +187,11 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
     from .mine import MiningSettings
     from .pipeline import build as run_build
     from .workbook import write_workbook
+
+    if new_since:
+        from .dates import parse_cli_date
+
+        write_workbook = functools.partial(write_workbook, new_since=parse_cli_date(new_since, "--new-since"))
 
     settings = MiningSettings(min_freq=min_freq, min_cohesion=min_cohesion, min_entropy=min_entropy,
                               min_specificity=min_specificity, max_terms=max_terms)
@@ -126,8 +206,17 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
 
     progress = show_progress if sys.stderr.isatty() else None
     try:
-        report = run_build(list(paths) or ["seeds"], db_path=db, settings=settings, jobs=jobs,
-                           write_workbook=write_workbook, out=out, warn=_warn, progress=progress)
+        if cluster:
+            from .cluster import build_on_cluster
+
+            report = build_on_cluster(list(paths) or ["seeds"], cluster, db_path=db, settings=settings,
+                                      store=store, workers=jobs or None, write_workbook=write_workbook, out=out,
+                                      warn=_warn, progress=progress or _cluster_progress(),
+                                      date_pattern=date_pattern)
+        else:
+            report = run_build(list(paths) or ["seeds"], db_path=db, settings=settings, jobs=jobs,
+                               write_workbook=write_workbook, out=out, warn=_warn, progress=progress,
+                               date_pattern=date_pattern)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -137,8 +226,42 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
     if report.unchanged:
         click.echo("corpus and settings unchanged: terms left as they were")
     else:
-        click.echo(f"terms: {report.terms} ({report.added} new, {report.updated} updated, {report.retired} retired)")
+        returned = f", {report.returned} returned under their earlier IDs" if report.returned else ""
+        click.echo(f"terms: {report.terms} ({report.added} new, {report.updated} updated, {report.retired} retired"
+                   f"{returned})")
+    if report.cluster is not None:
+        stats = report.cluster
+        click.echo(f"cluster: {stats.workers} workers; map {stats.map_seconds:.1f} s, count {stats.count_seconds:.1f} s, "
+                   f"locate {stats.locate_seconds:.1f} s; {stats.client_bytes / 1e6:.1f} MB sent to this client")
+    if report.timeline is not None:
+        _echo_dates(report.timeline)
     click.echo(f"wrote {report.workbook}")
+
+
+def _cluster_progress():
+    """Progress of a cluster build where no bar can be drawn: a line every tenth of the files."""
+    import time
+
+    started = time.monotonic()
+    shown = [0]
+
+    def show(done, total):
+        if done * 10 // total > shown[0] or done == total:
+            shown[0] = done * 10 // total
+            click.echo(f"documents {done}/{total}, {time.monotonic() - started:.0f} s", err=True)
+    return show
+
+
+def _echo_dates(summary, shown: int = 10) -> None:
+    sources = ", ".join(f"{n} from {source}" for source, n in sorted(summary.sources.items()) if source != "unknown")
+    span = f", {summary.first} to {summary.last}" if summary.first else ""
+    click.echo(f"dates: {summary.dated} of {summary.documents} documents dated{span}"
+               + (f" ({sources})" if sources else ""))
+    if summary.undated:
+        names = ", ".join(summary.undated[:shown])
+        more = f" and {len(summary.undated) - shown} more (see the Sources sheet)" if len(summary.undated) > shown else ""
+        click.echo(f"undated: {len(summary.undated)} document{'s' if len(summary.undated) != 1 else ''} "
+                   f"(counted, but in no period): {names}{more}")
 
 
 USER_OPTION = click.option("--user", default=None, help="Name recorded in the audit (default: the OS user).")
@@ -176,8 +299,10 @@ def export_command(format_, out, db):
 def import_command(file, db, prefer, mapping, dry_run, user):
     """Take back an edited workbook, or bring in an outside glossary (TBX, CSV/TSV, OmegaT, XLSX).
 
-    Our own workbook is matched by ID (rows without an ID are terms added by hand); any other
-    file is merged by its Chinese terms, its English labelled `imported: FILE`.
+    Our own workbook is matched by ID (rows without an ID are terms added by hand), from any
+    earlier export; any other file is merged by its Chinese terms, its English labelled
+    `imported: FILE`. Exits with status 1 when part of the file was not applied (conflicts,
+    repeated rows, IDs the termbase never gave out), each listed.
     """
     from .importer import is_our_workbook
     from .store import Termbase, current_user
@@ -196,15 +321,30 @@ def _import_workbook(termbase, file, prefer, dry_run, who):
     if not dry_run:
         apply_import(termbase, report, who, os.path.basename(file))
     verb = "would change" if dry_run else "changed"
-    click.echo(f"{'would add' if dry_run else 'added'} {len(report.added)}, {verb} {len(report.changed)}, "
-               f"skipped {report.skipped} unchanged, {len(report.conflicts)} conflicts")
-    for change in report.added + report.changed:
+    click.echo(f"{'would add' if dry_run else 'added'} {len(report.added) + len(report.revived)}, {verb} "
+               f"{len(report.changed) + len(report.retired)}, skipped {report.skipped} unchanged, "
+               f"{len(report.conflicts)} conflicts")
+    for change in report.added + report.revived + report.changed + report.retired:
         fields = ", ".join(f"{k}={v!r}" for k, v in change.values.items())
-        click.echo(f"  row {change.row} {change.term}: {fields}")
+        note = f" ({change.note})" if change.note else ""
+        click.echo(f"  row {change.row} {change.term}: {fields}{note}")
+    if report.merged:
+        click.echo(f"{len(report.merged)} edits of merged entries went to the entries that absorbed them (above)")
+    if report.retired:
+        click.echo(f"{len(report.retired)} edits of retired entries were kept on them, shown if they return (above)")
     for conflict in report.conflicts:
+        if conflict.reason:
+            click.echo(f"  conflict row {conflict.row} {conflict.term} {conflict.field}: {conflict.reason} "
+                       f"({conflict.in_file}); not applied, the termbase keeps its value")
+            continue
         click.echo(f"  conflict row {conflict.row} {conflict.term} {conflict.field}: termbase has "
                    f"{conflict.in_store!r}, file has {conflict.in_file!r} (exported {conflict.exported!r}); "
                    "not applied (use --prefer file or --prefer store)")
+    for left in report.not_applied:
+        click.echo(f"  not applied row {left.row} {left.term}: {left.reason}")
+    if not report.complete:
+        # Applied as far as it could be; what was not is listed above, and the status says so.
+        sys.exit(1)
 
 
 def _import_outside(termbase, file, mapping, dry_run, who):
@@ -228,8 +368,13 @@ def _curate(action_name: str, entry: str, variant: str, db, user, done: str) -> 
     from . import curate
     from .store import Termbase, current_user
 
+    from .timeline import refresh
+
     with Termbase(db, create=False) as termbase:
         getattr(curate, action_name)(termbase, entry, variant, current_user(user))
+        # The entry's surfaces changed: its sightings and periods follow them.
+        with termbase.transaction():
+            refresh(termbase)
     click.echo(done)
 
 
@@ -262,15 +407,13 @@ def split(entry, variant, db, user):
 @reports_errors
 def history_command(term, limit, db):
     """Show the audit, newest first: who changed what, when, from what (all terms, or TERM)."""
-    from .curate import history
+    from .curate import describe, history
     from .store import Termbase
 
     with Termbase(db, create=False) as termbase:
         rows = history(termbase, term, limit)
     for row in rows:
-        old, new = _shorten(row["old"] or "", 40), _shorten(row["new"] or "", 40)
-        click.echo(f"#{row['id']} {row['at']} {row['who']} [{row['action']}] {row['term']} {row['field']}: "
-                   f"{old!r} → {new!r}")
+        click.echo(f"#{row['id']} {row['at']} {row['who']} [{row['action']}] {describe(row)}")
 
 
 @main.command(name="undo")
@@ -337,6 +480,125 @@ def _print_match(match, colour: bool) -> None:
             if text[start:end] == match.term else text
         click.echo(f"  ‣ {shown}  ({context['document']})")
     click.echo("")
+
+
+@main.command(name="new")
+@click.option("--since", required=True, metavar="DATE", help="First day of the period (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", default=None, metavar="DATE", help="Last day of the period (default: the corpus's end).")
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(0), help="Show at most this many entries (0: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print the period and its new entries as JSON.")
+@DB_OPTION
+@reports_errors
+def new_command(since, until, limit, as_json, db):
+    """List the entries first seen in a period: numbered slogans first, then by how strongly they
+    took off (documents of the period using them, their rate against their rate before)."""
+    import json
+
+    from .dates import date_key, end_key, parse_cli_date
+    from .errors import GlossaryError
+    from .store import Termbase
+    from .timeline import new_entries
+
+    since = parse_cli_date(since, "--since")
+    until = parse_cli_date(until, "--until") if until else None
+    if until and end_key(until) < date_key(since):
+        raise GlossaryError(f"--until {until} is before --since {since}")
+    with Termbase(db, create=False) as termbase:
+        report = new_entries(termbase, since, until, limit or None)
+    if as_json:
+        data = {"since": report.since, "until": report.until, "documents": report.documents,
+                "characters": report.characters, "documents_before": report.documents_before,
+                "undated_documents": report.undated, "entries": [e.to_json() for e in report.entries]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    period = f"{report.since} to {report.until or 'the end of the corpus'}"
+    click.echo(f"new since {period}: {report.documents} dated documents ({report.characters:,} characters), "
+               f"{report.documents_before} before; {len(report.entries)} entries shown")
+    if report.undated:
+        click.echo(f"({len(report.undated)} undated documents are in no period)")
+    for entry in report.entries:
+        english = entry.english or "(no English yet)"
+        click.echo(f"{entry.rank:3}. {entry.term}  {entry.pinyin}  [{entry.category}]  {english}")
+        click.echo(f"     {entry.frequency}x in {entry.documents} document{'s' if entry.documents != 1 else ''} "
+                   f"({entry.per_million:.1f} per million characters); first seen {entry.first_seen} "
+                   f"in {entry.first_seen_document}")
+        if entry.longer:
+            click.echo(f"     longer forms: {'、'.join(entry.longer)}")
+
+
+@main.command(name="trend")
+@click.argument("terms", nargs=-1, required=True)
+@click.option("--out", default="trend.png", show_default=True, type=click.Path(dir_okay=False),
+              help="Picture to draw (PNG, SVG or PDF by its extension).")
+@click.option("--by", type=click.Choice(["auto", "year", "month"]), default="auto", show_default=True,
+              help="Period: year, month, or month only for corpora spanning less than three years.")
+@DB_OPTION
+@reports_errors
+def trend_command(terms, out, by, db):
+    """Draw how often each of TERMS occurs per period, per million characters (needs the
+    `charts` extra: pip install 'glossary[charts]')."""
+    from pathlib import Path
+
+    from .atomic import atomic_path
+    from .errors import GlossaryError
+    from .store import Termbase
+    from .timeline import plot_trend, require_matplotlib, trend
+
+    require_matplotlib()
+    suffix = Path(out).suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf"):
+        raise GlossaryError(f"--out {out!r}: use a .png, .svg or .pdf file")
+    with Termbase(db, create=False) as termbase:
+        result = trend(termbase, list(terms), by)
+    if not result.periods:
+        raise GlossaryError("no dated document in the termbase: nothing to draw (see `glossary build --date-pattern`)")
+    click.echo("period\t" + "\t".join(terms) + "\tcharacters")
+    for index, period in enumerate(result.periods):
+        values = "\t".join(f"{result.per_million[t][index]:.1f}" for t in terms)
+        thin = "\t(too little text: not drawn)" if result.thin[index] else ""
+        click.echo(f"{period}\t{values}\t{result.characters[index]}{thin}")
+    for term in terms:
+        notes = []
+        if not result.entries[term]:
+            notes.append("not an entry of the termbase: counted as written")
+        if result.historical[term]:
+            notes.append("historical: last seen long before the corpus ends")
+        if notes:
+            click.echo(f"{term}: " + "; ".join(notes))
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(Path(out)) as temporary:
+        plot_trend(result, temporary, image_format=suffix[1:])
+    click.echo(f"wrote {out}")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but this machine's loopback needs an access token.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--read-only", is_flag=True, help="Serve search, entries and downloads only: no review, no upload.")
+@click.option("--token", default=None,
+              help="Access token the browser must bring (default: made up and printed when --host is not loopback).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Another host name the server may be reached by (checked against the Host header); repeatable.")
+@reports_errors
+def serve(db, host, port, read_only, token, allow_hosts):
+    """Open the termbase as a web page: search as you type, entries, review, downloads and upload.
+
+    Needs the web extra: pip install 'glossary[web]'.
+    """
+    try:
+        from .web.app import run
+    except ImportError as error:
+        if error.name and error.name.split(".")[0] in ("flask", "waitress", "jinja2", "werkzeug"):
+            raise GlossaryError(f"`glossary serve` needs the web extra: pip install 'glossary[web]' "
+                                f"({error.name} is missing)") from None
+        raise
+    if token is not None and len(token) < 8:
+        raise GlossaryError("--token must be at least 8 characters")
+    run(db, host=host, port=port, read_only=read_only, token=token, allowed_names=tuple(allow_hosts),
+        echo=lambda line: click.echo(line))
 
 
 def _shorten(text: str, width: int = 60) -> str:

@@ -1,9 +1,10 @@
 """Hand curation of entries: merge variants the miner did not group, split them apart again.
 
 A merge is remembered in the `merges` table, so every later build counts the variant as a
-spelling of the entry it was merged into; the merged entry's row, with every field a
-translator gave it, is kept in the audit, from which `split` restores it. Each is the undo
-of the other.
+spelling of the entry it was merged into; the merged entry, with every field a translator
+gave it and its ID, waits in `dormant_terms` (and a snapshot in the audit), from which `split`
+restores it under the same ID, however deeply it was merged since. Each is the undo of the
+other.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def merge_terms(termbase: Termbase, canonical: str, variant: str, who: str) -> N
         if human:
             termbase.set_human(keep["id"], human, who, f"merge {fold['term']} into {keep['term']}")
         termbase.refresh_search([keep["id"]])
-        connection.execute("DELETE FROM terms WHERE id = ?", (fold["id"],))
+        termbase.make_dormant(fold["id"], "merged", keep["id"])
         connection.execute("INSERT INTO merges(variant, canonical, who, at) VALUES (?,?,?,?) "
                            "ON CONFLICT(variant) DO UPDATE SET canonical = excluded.canonical",
                            (fold["term"], keep["term"], who, stamp))
@@ -61,39 +62,82 @@ def merge_terms(termbase: Termbase, canonical: str, variant: str, who: str) -> N
             (keep["id"], keep["term"], "merge", snapshot, fold["term"], who, stamp, "merge"))
 
 
+def _spellings(row: dict) -> set[str]:
+    return {s for s in (row["term"], row["traditional"], *json.loads(row["variants_json"])) if s}
+
+
 def split_terms(termbase: Termbase, canonical: str, variant: str, who: str) -> None:
-    """Undo a merge: `variant` becomes its own entry again, with the fields it had."""
+    """Undo a merge: `variant` becomes its own entry again, under its own ID, with the fields
+    it had; entries merged into it before come back with it."""
     keep = _require(termbase, canonical)
     merged = termbase.connection.execute("SELECT canonical FROM merges WHERE variant = ?", (variant,)).fetchone()
     if merged is None or merged[0] != keep["term"]:
         raise GlossaryError(f"{variant!r} was not merged into {keep['term']!r}; only merges made by hand can be split")
-    record = termbase.connection.execute(
-        "SELECT old FROM audit WHERE term_id = ? AND field = 'merge' AND new = ? ORDER BY id DESC LIMIT 1",
-        (keep["id"], variant)).fetchone()
-    snapshot = json.loads(record[0])
-    row, contexts = snapshot["row"], snapshot["contexts"]
+    found = termbase.connection.execute(
+        "SELECT id FROM dormant_terms WHERE term = ? AND state = 'merged' ORDER BY at DESC LIMIT 1",
+        (variant,)).fetchone()
+    record = termbase.dormant(found[0]) if found else _legacy_snapshot(termbase, variant)
+    if record is None:
+        raise GlossaryError(f"the merge of {variant!r} left no record to split it from; nothing changed")
+    row = record["row"]
     stamp = now()
     with termbase.transaction():
         connection = termbase.connection
-        variants = [v for v in json.loads(keep["variants_json"])
-                    if v not in (row["term"], row["traditional"], *json.loads(row["variants_json"]))]
+        gone = _spellings(row)
+        variants = [v for v in json.loads(keep["variants_json"]) if v not in gone]
         connection.execute("UPDATE terms SET variants_json = ?, frequency = max(frequency - ?, 0), updated_at = ?"
                            " WHERE id = ?", (json.dumps(variants, ensure_ascii=False), row["frequency"], stamp,
                                              keep["id"]))
-        row = dict(row)
-        row.pop("id")
-        row["updated_at"] = stamp
-        columns = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
-        term_id = connection.execute(f"INSERT INTO terms({columns}) VALUES ({marks})", tuple(row.values())).lastrowid
-        for context in contexts:
-            context["term_id"] = term_id
-            connection.execute(f"INSERT INTO contexts({', '.join(context)}) VALUES ({', '.join('?' for _ in context)})",
-                               tuple(context.values()))
+        # Entries merged in between (the variant into X, X into the entry) lose its spellings too.
+        for (between,) in connection.execute("SELECT id FROM dormant_terms WHERE state = 'merged'").fetchall():
+            other = termbase.dormant(between)
+            if other["id"] == row["id"] or not (gone & set(json.loads(other["row"]["variants_json"]))):
+                continue
+            other["row"]["variants_json"] = json.dumps(
+                [v for v in json.loads(other["row"]["variants_json"]) if v not in gone], ensure_ascii=False)
+            connection.execute("UPDATE dormant_terms SET row_json = ? WHERE id = ?",
+                               (json.dumps(other["row"], ensure_ascii=False), between))
+        if found:
+            termbase.revive(found[0])
+            term_id = found[0]
+        else:
+            term_id = _insert_snapshot(termbase, record, stamp)
+        # What was merged into the variant before follows it out again.
+        followers = [r[0] for r in connection.execute(
+            "SELECT term FROM dormant_terms WHERE state = 'merged' AND into_id = ?", (term_id,))]
+        for follower in followers:
+            connection.execute("UPDATE merges SET canonical = ? WHERE variant = ?", (variant, follower))
         connection.execute("DELETE FROM merges WHERE variant = ?", (variant,))
         connection.execute(
             "INSERT INTO audit(term_id, term, field, old, new, who, at, action) VALUES (?,?,?,?,?,?,?,?)",
             (term_id, variant, "split", keep["term"], variant, who, stamp, "split"))
+
+
+def _legacy_snapshot(termbase: Termbase, variant: str) -> dict | None:
+    """A merge made by a release before dormant_terms: its snapshot in the audit."""
+    found = termbase.connection.execute(
+        "SELECT old FROM audit WHERE field = 'merge' AND new = ? ORDER BY id DESC LIMIT 1", (variant,)).fetchone()
+    if found is None:
+        return None
+    snapshot = json.loads(found[0])
+    return {"row": snapshot["row"], "contexts": snapshot["contexts"]}
+
+
+def _insert_snapshot(termbase: Termbase, record: dict, stamp: str) -> int:
+    connection = termbase.connection
+    columns = {r[1] for r in connection.execute("PRAGMA table_info(terms)")}
+    row = {k: v for k, v in record["row"].items() if k in columns}
+    row["updated_at"] = stamp
+    if termbase.get_term(row["id"]) is not None:
+        row.pop("id")
+    term_id = connection.execute(f"INSERT INTO terms({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                                 tuple(row.values())).lastrowid
+    for context in record["contexts"]:
+        context["term_id"] = term_id
+        connection.execute(f"INSERT INTO contexts({', '.join(context)}) VALUES ({', '.join('?' for _ in context)})",
+                           tuple(context.values()))
+    termbase.refresh_search([term_id])
+    return term_id
 
 
 def apply_merges(terms: list, merges: dict[str, str]) -> list:
@@ -117,11 +161,33 @@ def apply_merges(terms: list, merges: dict[str, str]) -> list:
 
 
 def history(termbase: Termbase, term: str | None = None, limit: int = 50) -> list:
-    """The audit, newest first: every change to a human field, merge, split and import."""
+    """The audit, newest first: every change to a human field, merge, split and import. For a
+    term: everything recorded under its ID (also while it was merged or retired) and the merges
+    and splits that moved it."""
     if term is None:
         return termbase.connection.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-    return termbase.connection.execute("SELECT * FROM audit WHERE term = ? ORDER BY id DESC LIMIT ?",
-                                       (term, limit)).fetchall()
+    ids = [r[0] for r in termbase.connection.execute(
+        "SELECT id FROM terms WHERE term = ? OR traditional = ? UNION SELECT id FROM dormant_terms WHERE term = ?",
+        (term, term, term))]
+    marks = ",".join("?" for _ in ids) or "NULL"
+    return termbase.connection.execute(
+        f"SELECT * FROM audit WHERE term = ? OR term_id IN ({marks}) OR (field IN ('merge', 'split') AND new = ?)"
+        " ORDER BY id DESC LIMIT ?", (term, *ids, term, limit)).fetchall()
+
+
+def describe(row) -> str:
+    """One audit row for people: a merge is named, not shown as the snapshot it keeps."""
+    if row["field"] == "merge":
+        return f"merged {row['new']} into {row['term']}"
+    if row["field"] == "split":
+        return f"split {row['new']} out of {row['old']}"
+    old, new = _shorten(row["old"] or ""), _shorten(row["new"] or "")
+    return f"{row['term']} {row['field']}: {old!r} → {new!r}"
+
+
+def _shorten(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def undo(termbase: Termbase, audit_id: int, who: str) -> int:
@@ -145,7 +211,21 @@ def undo(termbase: Termbase, audit_id: int, who: str) -> int:
         for change in restorable:
             if termbase.get_term(change["term_id"]) is None:
                 continue
-            if termbase.set_human(change["term_id"], {change["field"]: change["old"] or ""}, who,
+            if termbase.set_human(change["term_id"], {change["field"]: _before(termbase, change)}, who,
                                   f"undo #{audit_id} ({row['action']})"):
                 restored += 1
     return restored
+
+
+def _before(termbase: Termbase, change) -> str:
+    """The stored value a change replaced. For English that is the translator's own rendering
+    (empty when the entry showed machine or imported English), never the machine English."""
+    if change["field"] != "english":
+        return change["old"] or ""
+    if change["old_stored"] is not None:
+        return change["old_stored"]
+    # Audit rows written before old_stored: machine or imported English was no translator's.
+    row = termbase.get_term(change["term_id"])
+    if change["old"] in (row["english_auto"], row["english_imported"]):
+        return ""
+    return change["old"] or ""

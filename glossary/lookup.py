@@ -11,13 +11,15 @@ distance up to 2); within a rank, by mining score.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import GlossaryError
-from .store import EFFECTIVE_ENGLISH_SQL, pinyin_key, resolve_db_path
+from .store import EFFECTIVE_ENGLISH_SQL, busy_message, busy_timeout, is_busy_error, pinyin_key, resolve_db_path
 
 RANKS = ("exact", "prefix", "pinyin", "initials", "english", "substring", "near miss")
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -51,21 +53,171 @@ class Match:
         return asdict(self)
 
 
+class LookupCache:
+    """For a long-running process (`glossary serve`): what lookup scans or compares a query
+    with (every term and spelling, for characters anywhere in them; the candidates of near
+    misses and "did you mean"), read once per version of the termbase instead of once per
+    query; the same tests select among them, so the answers are those without it.
+
+    A change committed by anyone (PRAGMA data_version of a connection kept open to watch) or a
+    new file at the path makes a new version. The lists of the version before are used until
+    a thread has read the new ones (about a second for 100,000 entries): for that long, a term
+    added meanwhile is found by its pinyin, initials and English but not yet by its characters
+    or as a near miss."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._watch: sqlite3.Connection | None = None
+        self._watched: tuple | None = None
+        self._generation = 0
+        self._lists: dict[str, tuple[tuple, object]] = {}  # name → (version, value)
+        self._loaders: dict[str, object] = {}
+        self._reloading: set[str] = set()
+
+    def _current_version(self, db: Path) -> tuple:
+        stat = os.stat(db)
+        identity = (stat.st_dev, stat.st_ino)
+        if self._watch is None or identity != self._watched:
+            if self._watch is not None:
+                self._watch.close()
+            self._watch = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+            self._watched = identity
+            self._generation += 1
+        return self._generation, self._watch.execute("PRAGMA data_version").fetchone()[0]
+
+    def get(self, db: Path, name: str, load):
+        """The list `name`, made by load(connection) when there is none yet."""
+        with self._lock:
+            version = self._current_version(db)
+            self._loaders[name] = load
+            held = self._lists.get(name)
+            if held is not None:
+                if held[0] != version and name not in self._reloading:
+                    self._reloading.add(name)
+                    threading.Thread(target=self._reload, args=(db, name, load), daemon=True).start()
+                return held[1]
+        value = self._load(db, load)
+        with self._lock:
+            self._lists.setdefault(name, (version, value))
+        return value
+
+    def warm(self, db: Path) -> None:
+        """Read every list now (a server does it before it answers)."""
+        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            with self._lock:
+                version = self._current_version(db)
+            for name, load in _CACHED_LISTS.items():
+                self._lists[name] = (version, load(connection))
+                self._loaders[name] = load
+        finally:
+            connection.close()
+
+    @staticmethod
+    def _load(db: Path, load):
+        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            return load(connection)
+        finally:
+            connection.close()
+
+    def _reload(self, db: Path, name: str, load) -> None:
+        try:
+            while True:
+                with self._lock:
+                    version = self._current_version(db)
+                value = self._load(db, load)
+                with self._lock:
+                    self._lists[name] = (version, value)
+                    if self._current_version(db) == version:
+                        return
+        except (OSError, sqlite3.Error):
+            with self._lock:
+                self._lists.pop(name, None)  # the next query reads it itself, or says what is wrong
+        finally:
+            with self._lock:
+                self._reloading.discard(name)
+
+
+class _Spellings:
+    """Every term's spellings (term, traditional, variants as stored) in one string, to find a
+    query anywhere in them at the speed of str.find."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self.rows = connection.execute("SELECT id, term, traditional, variants_json, score FROM terms").fetchall()
+        pieces, self.starts, position = [], [], 0
+        for row in self.rows:
+            text = f"{row[1]}\x00{row[2]}\x00{row[3]}\n"
+            self.starts.append(position)
+            pieces.append(text)
+            position += len(text)
+        self.text = "".join(pieces)
+
+    def holding(self, query: str) -> list[tuple]:
+        """The rows a spelling of which holds the query (as instr() on each column would say)."""
+        from bisect import bisect_right
+
+        found, position = [], self.text.find(query)
+        while position >= 0:
+            index = bisect_right(self.starts, position) - 1
+            found.append(self.rows[index])
+            following = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.text)
+            position = self.text.find(query, following)
+        return found
+
+
 def _connect(path: str | None) -> sqlite3.Connection:
     db = resolve_db_path(path)
     if not Path(db).exists():
         raise GlossaryError(f"no termbase at {db}; build one with `glossary build` (or point --db at one)")
     try:
-        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=busy_timeout())
         connection.row_factory = sqlite3.Row
         connection.execute("SELECT search_pinyin FROM terms LIMIT 1")
     except sqlite3.DatabaseError as error:
+        if is_busy_error(error):
+            raise GlossaryError(busy_message(db, error)) from None
         raise GlossaryError(f"{db} is not a glossary termbase ({error})") from None
     return connection
 
 
-def lookup(query: str, db_path: str | None = None, limit: int = 10) -> list[Match]:
-    """Entries matching `query`, best first."""
+class _Texts:
+    """Texts (terms and traditional forms, or pinyin keys) and the entry of each, to pre-select
+    near-miss candidates as the indexed query does (a length within reach, a piece of the
+    probe unchanged) through an index of the texts holding each n-gram (characters for
+    Chinese, letter pairs for pinyin)."""
+
+    def __init__(self, texts: list[str], ids: list[int], gram: int):
+        self.texts, self.ids, self.gram = texts, ids, gram
+        self.holding: dict[str, list[int]] = {}
+        for index, text in enumerate(texts):
+            for part in {text[i:i + gram] for i in range(len(text) - gram + 1)}:
+                self.holding.setdefault(part, []).append(index)
+
+    def _with_piece(self, piece: str):
+        if len(piece) < self.gram:
+            return range(len(self.texts))
+        parts = [piece[i:i + self.gram] for i in range(len(piece) - self.gram + 1)]
+        found = self.holding.get(min(parts, key=lambda part: len(self.holding.get(part, ()))), [])
+        return found if len(piece) == self.gram else [i for i in found if piece in self.texts[i]]
+
+    def near(self, probe: str, max_distance: int) -> tuple[list[str], list[int]]:
+        low, high = len(probe) - max_distance, len(probe) + max_distance
+        pieces = _pieces(probe, max_distance)
+        if pieces:
+            chosen: set[int] = set()
+            for piece in pieces:
+                chosen.update(self._with_piece(piece))
+            indexes = sorted(chosen)
+        else:
+            indexes = range(len(self.texts))
+        picked = [i for i in indexes if low <= len(self.texts[i]) <= high]
+        return [self.texts[i] for i in picked], [self.ids[i] for i in picked]
+
+
+def lookup(query: str, db_path: str | None = None, limit: int = 10,
+           cache: LookupCache | None = None) -> list[Match]:
+    """Entries matching `query`, best first (`cache`: a long-running process's LookupCache)."""
     query = query.strip()
     if not query:
         raise GlossaryError("empty query")
@@ -81,11 +233,15 @@ def lookup(query: str, db_path: str | None = None, limit: int = 10) -> list[Matc
 
         if _CJK_RE.search(query):
             # One pass over the table: a term holding the query is exact, prefix or substring.
-            for term_id, term, traditional, variants, score in connection.execute(
+            if cache is not None and not re.search(r"[\x00\n]", query):
+                holding = cache.get(resolve_db_path(db_path), "spellings", _Spellings).holding(query)
+            else:
+                holding = connection.execute(
                     "SELECT id, term, traditional, variants_json, score FROM terms "
                     "WHERE instr(term, ?) > 0 OR instr(traditional, ?) > 0 OR instr(variants_json, ?) > 0",
-                    (query, query, query)):
-                if query in (term, traditional) or query in json.loads(variants):
+                    (query, query, query))
+            for term_id, term, traditional, variants, score in holding:
+                if query in (term, traditional) or (query in variants and query in json.loads(variants)):
                     add([(term_id, score)], "exact")
                 elif term.startswith(query) or traditional.startswith(query):
                     add([(term_id, score)], "prefix")
@@ -100,9 +256,10 @@ def lookup(query: str, db_path: str | None = None, limit: int = 10) -> list[Matc
                                            (key, key + "{")), "pinyin")
                 if len(key) <= 10 and " " not in query:
                     add(connection.execute("SELECT id, score FROM terms WHERE initials = ?", (key,)), "initials")
-            add(_english_matches(connection, query), "english")
+            add(_english_matches(connection, query, limit), "english")
         if not found:
-            add(((row["id"], row["score"]) for row in _near_misses(connection, query)), "near miss")
+            add(((row["id"], row["score"]) for row in _near_misses(connection, query, cache=cache,
+                                                                   db=resolve_db_path(db_path))), "near miss")
         ordered = sorted(found.items(), key=lambda item: (item[1][0], -item[1][1], item[0]))[:limit]
         rows = {row["id"]: row for row in connection.execute(
             f"SELECT {_COLUMNS} FROM terms WHERE id IN ({','.join('?' for _ in ordered)})",
@@ -112,17 +269,35 @@ def lookup(query: str, db_path: str | None = None, limit: int = 10) -> list[Matc
         connection.close()
 
 
-def _english_matches(connection: sqlite3.Connection, query: str) -> list[tuple[int, float]]:
-    """Entries whose English (approved, imported or automatic) has every word of the query."""
+def _english_matches(connection: sqlite3.Connection, query: str, limit: int | None = None
+                     ) -> list[tuple[int, float]]:
+    """Entries whose English (approved, imported or automatic) has every word of the query,
+    each at the start of one of its words; with a limit, only the `limit` best by score (all
+    that can make the final list, whatever ranks above English)."""
     words = re.findall(r"[a-z0-9']+", query.lower())
     if not words:
         return []
-    # search_english is the English a translator sees, in lower case, kept by the termbase.
-    clause = " AND ".join("instr(search_english, ?) > 0" for _ in words)
     pattern = re.compile("".join(rf"(?=.*\b{re.escape(w)})" for w in words))
+    # A query word starting with three letters or more starts a word that english_words holds
+    # (the run of letters at that place): the entries with a word of that prefix come from its
+    # index. The longest such prefix is the rarest.
+    prefixes = [m.group() for m in (re.match(r"[a-z]{3,}", w) for w in words) if m]
+    if prefixes:
+        longest = max(prefixes, key=len)
+        rows = connection.execute(
+            "SELECT DISTINCT terms.id, terms.score, terms.search_english FROM english_words"
+            " JOIN terms ON terms.id = english_words.term_id WHERE english_words.word >= ? AND english_words.word < ?"
+            " ORDER BY terms.score DESC", (longest, longest + "{"))
+    else:
+        # search_english is the English a translator sees, in lower case, kept by the termbase;
+        # read best first from an index, so that a short common word stops early.
+        clause = " AND ".join("instr(search_english, ?) > 0" for _ in words)
+        rows = connection.execute(f"SELECT id, score, search_english FROM terms WHERE {clause} ORDER BY score DESC",
+                                  words)
     matches = []
-    for term_id, score, english in connection.execute(
-            f"SELECT id, score, search_english FROM terms WHERE {clause}", words):
+    for term_id, score, english in rows:
+        if limit is not None and len(matches) >= limit and score < matches[limit - 1][1]:
+            break  # rows come best first; those tied with the last kept one are all read
         if pattern.match(english):
             matches.append((term_id, score))
     return matches
@@ -186,7 +361,8 @@ def _scores(connection: sqlite3.Connection, ids) -> dict[int, float]:
     return dict(connection.execute(f"SELECT id, score FROM terms WHERE id IN ({','.join('?' for _ in ids)})", ids))
 
 
-def _near_misses(connection: sqlite3.Connection, query: str, max_distance: int = 2) -> list[dict]:
+def _near_misses(connection: sqlite3.Connection, query: str, max_distance: int = 2,
+                 cache: LookupCache | None = None, db: Path | None = None) -> list[dict]:
     """Entries within `max_distance` edits: of the term, of its pinyin, or of each English word."""
     from rapidfuzz.distance import Levenshtein
     from rapidfuzz.process import extract
@@ -195,7 +371,11 @@ def _near_misses(connection: sqlite3.Connection, query: str, max_distance: int =
     probe = query if cjk else pinyin_key(query)
     ranked = []
     if probe:
-        texts, ids = _near_texts(connection, probe, cjk, max_distance)
+        if cache is not None:
+            every = cache.get(db, f"texts cjk={cjk}", _CACHED_LISTS[f"texts cjk={cjk}"])
+            texts, ids = every.near(probe, max_distance)
+        else:
+            texts, ids = _near_texts(connection, probe, cjk, max_distance)
         hits = [(distance, ids[index]) for _, distance, index in
                 extract(probe, texts, scorer=Levenshtein.distance, score_cutoff=max_distance, limit=20)
                 if len(probe) > distance]
@@ -231,7 +411,8 @@ def _near_misses(connection: sqlite3.Connection, query: str, max_distance: int =
     return result
 
 
-def suggestions(query: str, db_path: str | None = None, limit: int = 5) -> list[str]:
+def suggestions(query: str, db_path: str | None = None, limit: int = 5,
+                cache: LookupCache | None = None) -> list[str]:
     """"Did you mean": the nearest terms by edit distance, looser than a near miss."""
     from rapidfuzz.distance import Levenshtein
     from rapidfuzz.process import extract
@@ -240,14 +421,11 @@ def suggestions(query: str, db_path: str | None = None, limit: int = 5) -> list[
     try:
         cjk = bool(_CJK_RE.search(query))
         probe = query if cjk else pinyin_key(query) or query.lower()
-        texts, ids = _near_texts(connection, probe, cjk, None)
-        if not cjk:
-            # An English word stands for one of the entries that have it.
-            for word, term_id in connection.execute(
-                    "SELECT word, (SELECT min(term_id) FROM english_words WHERE english_words.word = english_vocabulary.word)"
-                    " AS term_id FROM english_vocabulary WHERE term_id IS NOT NULL"):
-                texts.append(word)
-                ids.append(term_id)
+        if cache is not None:
+            name = f"suggestions cjk={cjk}"
+            texts, ids = cache.get(resolve_db_path(db_path), name, _CACHED_LISTS[name])
+        else:
+            texts, ids = _suggestion_texts(connection, probe, cjk)
         hits = extract(probe, texts, scorer=Levenshtein.normalized_distance, score_cutoff=0.6, limit=limit * 4)
         names = []
         for _, _, index in sorted(hits, key=lambda hit: hit[1]):
@@ -258,6 +436,29 @@ def suggestions(query: str, db_path: str | None = None, limit: int = 5) -> list[
         return names[:limit]
     finally:
         connection.close()
+
+
+def _suggestion_texts(connection: sqlite3.Connection, probe: str, cjk: bool) -> tuple[list[str], list[int]]:
+    texts, ids = _near_texts(connection, probe, cjk, None)
+    if not cjk:
+        # An English word stands for one of the entries that have it.
+        for word, term_id in connection.execute(
+                "SELECT word, (SELECT min(term_id) FROM english_words WHERE english_words.word = english_vocabulary.word)"
+                " AS term_id FROM english_vocabulary WHERE term_id IS NOT NULL"):
+            texts.append(word)
+            ids.append(term_id)
+    return texts, ids
+
+
+# What a LookupCache keeps, each made from a connection: every term's spellings, and every
+# text near misses and suggestions compare a query with (Chinese, and pinyin with English).
+_CACHED_LISTS = {
+    "spellings": lambda connection: _Spellings(connection),
+    "texts cjk=True": lambda connection: _Texts(*_near_texts(connection, "", True, None), gram=1),
+    "texts cjk=False": lambda connection: _Texts(*_near_texts(connection, "", False, None), gram=2),
+    "suggestions cjk=True": lambda connection: _suggestion_texts(connection, "", True),
+    "suggestions cjk=False": lambda connection: _suggestion_texts(connection, "", False),
+}
 
 
 def _match(connection: sqlite3.Connection, row: sqlite3.Row, matched_by: str) -> Match:

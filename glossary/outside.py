@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import GlossaryError
-from .store import Termbase, now, pinyin_key
+from .safety import unguarded
+from .store import Termbase, effective_english, now, pinyin_key
+from .validity import term_problem
 
 ZH_HEADERS = ("zh", "chinese", "中文", "汉语", "漢語", "source")
 EN_HEADERS = ("en", "english", "英文", "英语", "target")
@@ -196,7 +198,9 @@ def _entries_from_rows(name: str, rows: list[list[str]], mapping, unit: str):
         raise GlossaryError(f"{name} has no rows")
     header = [cell.strip() for cell in rows[0]]
     columns: dict[str, int] = {}
-    has_header = not _CJK_RE.search(" ".join(header)) or bool(mapping)
+    # A first row holding Chinese, or only a formula term such as 1+1+9+N, is data (OmegaT has no header).
+    has_header = bool(mapping) or (not _CJK_RE.search(" ".join(header)) and (
+        any(_header_role(cell) for cell in header) or not any(term_problem(cell) is None for cell in header)))
     if mapping:
         for role, column in mapping.items():
             if column not in header:
@@ -231,15 +235,21 @@ def _entries_from_rows(name: str, rows: list[list[str]], mapping, unit: str):
                                     "source, target and an optional comment")
         elif len(row) != width and not (len(row) > width and not any(c.strip() for c in row[width:])):
             raise GlossaryError(f"{name}: {unit} {offset} has {len(row)} columns, the header has {width}")
-        zh = row[columns["zh"]].strip() if columns["zh"] < len(row) else ""
-        en = row[columns["en"]].strip() if columns["en"] < len(row) else ""
-        note = row[columns["note"]].strip() if "note" in columns and columns["note"] < len(row) else ""
+        # Our own CSV and OmegaT files guard text that starts like a formula with an apostrophe.
+        zh = unguarded(row[columns["zh"]].strip()) if columns["zh"] < len(row) else ""
+        en = unguarded(row[columns["en"]].strip()) if columns["en"] < len(row) else ""
+        note = unguarded(row[columns["note"]].strip()) if "note" in columns and columns["note"] < len(row) else ""
         if not zh:
             if en:
                 raise GlossaryError(f"{name}: {unit} {offset} column {used['zh']!r}: English without a Chinese term")
             continue
-        if not _CJK_RE.search(zh):
-            raise GlossaryError(f"{name}: {unit} {offset} column {used['zh']!r}: {zh!r} is not Chinese")
+        problem = term_problem(zh)
+        if problem:
+            raise GlossaryError(f"{name}: {unit} {offset} column {used['zh']!r}: {problem}")
+        for role, value in (("zh", zh), ("en", en)):
+            if "\n" in value or "\r" in value:
+                raise GlossaryError(f"{name}: {unit} {offset} column {used[role]!r} runs over a line break "
+                                    "(a quote left open?)")
         entries.append(OutsideEntry(f"{unit} {offset}", zh, en, note))
     return entries, used
 
@@ -257,19 +267,24 @@ def parse_delimited(name: str, data: bytes, mapping=None):
         delimiter = csv.Sniffer().sniff(sample, delimiters="\t,;|").delimiter
     except csv.Error:
         delimiter = "\t" if "\t" in sample else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        # strict: a quote left open is an error, not a field that swallows the rows after it.
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        raise GlossaryError(f"{name}: not a well-formed {'TSV' if delimiter == chr(9) else 'CSV'} file "
+                            f"({error}; a quote left open?)") from None
     entries, used = _entries_from_rows(name, rows, mapping, "row")
     label = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}[delimiter]
     return entries, f"{'TSV' if delimiter == chr(9) else 'CSV'} ({encoding}, {label}-separated)", used
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
-    from .importer import _text, open_workbook
+    from .sheets import cell_text, open_workbook
 
     workbook = open_workbook(path)
     try:
         sheet = workbook[workbook.sheetnames[0]]
-        return [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
 
@@ -283,6 +298,7 @@ def plan_outside(termbase: Termbase, path: str | os.PathLike, mapping=None) -> O
 
     entries, kind, used = read_outside(path, mapping)
     plan = OutsidePlan(source=Path(path).name, format=kind, mapping=used)
+    own = is_own_export(Path(path))
     merges = dict(termbase.connection.execute("SELECT variant, canonical FROM merges").fetchall())
     seen: dict[str, OutsideEntry] = {}
     for entry in entries:
@@ -295,17 +311,53 @@ def plan_outside(termbase: Termbase, path: str | os.PathLike, mapping=None) -> O
             previous.forbidden_english += [e for e in entry.forbidden_english if e not in previous.forbidden_english]
             continue
         seen[simplified] = entry
-        row = termbase.find_term(simplified)
+        row = termbase.find_term(simplified) or termbase.find_term(entry.zh)
         if row is None:
             plan.added.append((entry, simplified, entry.zh if entry.zh != simplified else ""))
             continue
+        if row["term"] in seen and seen[row["term"]] is not entry:
+            continue  # the traditional spelling of an entry the file named already
+        seen[row["term"]] = entry
         note = _note(entry, plan.source)
         if (row["english_imported"] == entry.en and row["imported_note"] == note
-                and bool(row["forbidden"]) == entry.zh_forbidden) or not (entry.en or note):
+                and bool(row["forbidden"]) == entry.zh_forbidden) or not (entry.en or note) or (
+                    own and _shows(row, entry)):
             plan.unchanged += 1
         else:
             plan.merged.append((row["id"], entry, simplified))
     return plan
+
+
+def is_own_export(path: Path) -> bool:
+    """A TBX, CSV or OmegaT file `glossary export` wrote: read back into the termbase that wrote
+    it, what it says the termbase shows already is no news (not relabelled `imported`)."""
+    from .export import CSV_COLUMNS
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    head = data[:4096].decode("utf-8", errors="ignore").lstrip("\ufeff")
+    if "<martif" in head:
+        return re.search(r"<title>glossary [^<]* termbase export</title>", head) is not None
+    first = head.split("\n", 1)[0].rstrip("\r")
+    if first == ",".join(CSV_COLUMNS):
+        return True
+    lines = [line for line in data.decode("utf-8", errors="ignore").splitlines() if line.strip()]
+    return bool(lines) and all(line.count("\t") == 2 and "; English: " in line.rsplit("\t", 1)[1] for line in lines)
+
+
+def _shows(row, entry: OutsideEntry) -> bool:
+    """The file says what the termbase shows already (our own export read back): English as
+    shown, and deprecated only where the entry is rejected or forbidden."""
+    english, _, _ = effective_english(row)
+    rejected = row["status"] == "rejected" or bool(row["forbidden"])
+    if entry.en and entry.en != english:
+        return False
+    if entry.zh_forbidden and not rejected:
+        return False
+    return all(text == english and rejected or text in (row["imported_note"] or "")
+               for text in entry.forbidden_english)
 
 
 def _note(entry: OutsideEntry, source: str) -> str:
@@ -318,9 +370,6 @@ def _note(entry: OutsideEntry, source: str) -> str:
 
 
 def apply_outside(termbase: Termbase, plan: OutsidePlan, who: str) -> None:
-    from . import mine
-    from .pinyin import to_pinyin
-
     stamp = now()
     action = f"import {plan.source}"
     with termbase.transaction():
@@ -342,35 +391,14 @@ def apply_outside(termbase: Termbase, plan: OutsidePlan, who: str) -> None:
         if not plan.added:
             plan.applied = True
             return
-        terms = [mine.Term(simplified, "imported", variants=[traditional] if traditional else [])
-                 for _, simplified, traditional in plan.added]
-        from .pipeline import document_from_blob
-
-        found = mine.locate_all((document_from_blob(r) for r in termbase.stored_document_blobs()), terms)
+        ids = add_entries(termbase, [(simplified, traditional) for _, simplified, traditional in plan.added],
+                          "imported", not_in_corpus=plan.not_in_corpus)
         for entry, simplified, traditional in plan.added:
-            pinyin = to_pinyin(simplified)
-            frequency = found.frequency.get(simplified, 0)
-            contexts = mine.choose_contexts(simplified, found.contexts.get(simplified, []))
-            if frequency == 0:
-                plan.not_in_corpus.append(simplified)
-            cursor = connection.execute(
-                "INSERT INTO terms(term, traditional, variants_json, category, frequency, documents, pinyin,"
-                " pinyin_marks, pinyin_numbers, pinyin_plain, initials, search_pinyin, english_imported,"
-                " english_imported_source, imported_note, forbidden, mined, in_corpus, created_at, updated_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
-                (simplified, traditional or mine.to_traditional(simplified),
-                 json.dumps([traditional] if traditional else [], ensure_ascii=False),
-                 "imported" if frequency else "imported (not in corpus)", frequency,
-                 found.documents.get(simplified, 0), pinyin.display, pinyin.marks, pinyin.numbers, pinyin.plain,
-                 pinyin.initials, pinyin_key(pinyin.plain), entry.en, plan.source if entry.en else "",
-                 _note(entry, plan.source), int(entry.zh_forbidden), int(frequency > 0), stamp, stamp))
-            term_id = cursor.lastrowid
-            for rank, context in enumerate(contexts):
-                connection.execute(
-                    "INSERT INTO contexts(term_id, rank, document_hash, document, sentence, start, end, text,"
-                    " term_start, traditional) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (term_id, rank, context.document_hash, context.document, context.sentence, context.start,
-                     context.end, context.text, context.term_start, context.traditional))
+            term_id = ids[simplified]
+            connection.execute(
+                "UPDATE terms SET english_imported = ?, english_imported_source = ?, imported_note = ?, forbidden = ?"
+                " WHERE id = ?", (entry.en, plan.source if entry.en else "", _note(entry, plan.source),
+                                  int(entry.zh_forbidden), term_id))
             termbase.refresh_search([term_id])
             _audit(connection, term_id, simplified, "term", None, simplified, who, stamp, action)
             if entry.en:
@@ -382,3 +410,45 @@ def _audit(connection, term_id, term, field_name, old, new, who, stamp, action) 
     connection.execute(
         "INSERT INTO audit(term_id, term, field, old, new, who, at, action) VALUES (?,?,?,?,?,?,?,?)",
         (term_id, term, field_name, old, new, who, stamp, action))
+
+
+def add_entries(termbase: Termbase, terms: list, category: str, not_in_corpus: list[str] | None = None) -> dict:
+    """Add entries not mined (an outside glossary's, a translator's rows added by hand) as the
+    miner would: pinyin, traditional form, and their contexts, frequency and documents in the
+    stored corpus. `terms` holds simplified terms or (simplified, traditional) pairs. Returns
+    term → ID; the caller is in a transaction and writes the human or imported fields."""
+    from . import mine
+    from .pinyin import to_pinyin
+    from .pipeline import document_from_blob
+
+    pairs = [(t, "") if isinstance(t, str) else tuple(t) for t in terms]
+    wanted = [mine.Term(simplified, category, variants=[traditional] if traditional else [])
+              for simplified, traditional in pairs]
+    found = mine.locate_all((document_from_blob(r) for r in termbase.stored_document_blobs()), wanted)
+    stamp = now()
+    ids = {}
+    for simplified, traditional in pairs:
+        pinyin = to_pinyin(simplified)
+        frequency = found.frequency.get(simplified, 0)
+        contexts = mine.choose_contexts(simplified, found.contexts.get(simplified, []))
+        if frequency == 0 and not_in_corpus is not None:
+            not_in_corpus.append(simplified)
+        cursor = termbase.connection.execute(
+            "INSERT INTO terms(term, traditional, variants_json, category, frequency, documents, pinyin,"
+            " pinyin_marks, pinyin_numbers, pinyin_plain, initials, search_pinyin, mined, in_corpus,"
+            " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
+            (simplified, traditional or mine.to_traditional(simplified),
+             json.dumps([traditional] if traditional else [], ensure_ascii=False),
+             category if frequency else f"{category} (not in corpus)", frequency,
+             found.documents.get(simplified, 0), pinyin.display, pinyin.marks, pinyin.numbers, pinyin.plain,
+             pinyin.initials, pinyin_key(pinyin.plain), int(frequency > 0), stamp, stamp))
+        term_id = cursor.lastrowid
+        for rank, context in enumerate(contexts):
+            termbase.connection.execute(
+                "INSERT INTO contexts(term_id, rank, document_hash, document, sentence, start, end, text,"
+                " term_start, traditional) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (term_id, rank, context.document_hash, context.document, context.sentence, context.start,
+                 context.end, context.text, context.term_start, context.traditional))
+        termbase.refresh_search([term_id])
+        ids[simplified] = term_id
+    return ids

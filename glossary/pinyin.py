@@ -115,9 +115,9 @@ def _is_name(word: str, pos: str) -> bool:
     """jieba tags some common words as names (智慧, 权威); CC-CEDICT writes a proper noun's pinyin
     with a capital and a common word's in lower case, so a word is a name when it has no
     lower-case entry there."""
-    from .english import _cedict
+    from .cedict import cedict
 
-    entries = _cedict().lines.get(word)
+    entries = cedict().lines.get(word)
     if not entries:
         return pos in ("nrfg", "nrt", "ns")  # full personal names and places jieba knows
     return not any(entry[1:2].islower() for entry in entries)

@@ -14,20 +14,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from . import mine
+from . import dates, mine, timeline
 from .clean import CLEANER_VERSION, CleanDocument, Sentence, clean_document
 from .errors import GlossaryError
 from .read import document_from_bytes, find_documents, source_digest
 from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
 
+if TYPE_CHECKING:
+    from .timeline import TimelineSummary
+
 SMALL_CORPUS = 8  # files; below this a process pool costs more than it saves
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 @dataclass
@@ -41,21 +47,30 @@ class BuildReport:
     added: int = 0
     updated: int = 0
     retired: int = 0
+    returned: int = 0  # retired terms mined again, under their old IDs
     unchanged: bool = False
     workbook: str | None = None
+    cluster: object = None  # cluster.ClusterStats of a build on a Dask cluster
+    timeline: "TimelineSummary | None" = None  # documents' dates, undated ones named
 
 
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def clean_and_tokenize(path: str) -> tuple[str, dict | None, mine.DocumentCounts | None, list[str], str | None]:
+def read_file(path: str) -> tuple[bytes, str]:
+    """A local file's bytes and its absolute path (the name its source is remembered by)."""
+    return Path(path).read_bytes(), str(Path(path).resolve())
+
+
+def clean_and_tokenize(path: str, read: Callable[[str], tuple[bytes, str]] = read_file
+                       ) -> tuple[str, dict | None, mine.DocumentCounts | None, list[str], str | None]:
     """Map step 1, for one file: (path, a record ready for the termbase, its counts of slogans,
-    meetings and quoted strings, its tokens, or an error)."""
+    meetings and quoted strings, its tokens, or an error). `read` gives the file's bytes and
+    source name (a cluster worker reads URLs too)."""
     try:
-        data = Path(path).read_bytes()
+        data, source_path = read(path)
         digest = source_digest(data)
-        source_path = str(Path(path).resolve())
         if digest in _known_sources:
             # These very bytes were cleaned before, into a document the termbase holds.
             return path, {"hash": _known_sources[digest], "digest": digest, "source_path": source_path,
@@ -83,6 +98,71 @@ _known_hashes: frozenset[str] = frozenset()
 _known_sources: dict[str, str] = {}
 
 
+def start_worker(parent: int, known_hashes: frozenset[str], known_sources: dict[str, str] | None = None) -> str:
+    """A worker of the build's pool: it dies with the build (whatever signal ends it, SIGKILL
+    included) and leaves Ctrl-C to the build, which stops it without a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's handler, inherited by fork
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # held back while the pool forked
+    _die_with_parent(parent)
+    return prepare_worker(known_hashes, known_sources)
+
+
+def _die_with_parent(parent: int) -> None:
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pipe to the parent still ends the worker
+        pass
+    if os.getppid() != parent and os.getppid() == 1:
+        os._exit(1)  # the build died before this worker could ask to follow it
+
+
+def stop_pool(pool) -> None:
+    """End a pool's workers now (the build failed or was stopped): pending work is cancelled
+    and running work killed, instead of waiting for it."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=5)
+    # Let the pool's manager thread see its workers gone and close its pipes now, not race
+    # the interpreter's exit over them (an "Exception ignored … Bad file descriptor" otherwise).
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(timeout=5)
+
+
+@contextmanager
+def worker_pool(jobs: int, known: frozenset[str], sources: dict[str, str]) -> Iterator[ProcessPoolExecutor]:
+    """The build's process pool, whose workers end with the build however it ends."""
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(os.getpid(), known, sources))
+    try:
+        # The workers are started now, with Ctrl-C and SIGTERM held back until every fork is
+        # done: a signal in the middle of a fork leaves the pool (and logging's lock) half made.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS) if hasattr(signal, "pthread_sigmask") else None
+        try:
+            for _ in range(jobs):
+                pool.submit(int)
+        finally:
+            if held is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        yield pool
+    except BrokenProcessPool:
+        stop_pool(pool)
+        raise GlossaryError("a worker process of the build was stopped (killed?); nothing was changed") from None
+    except BaseException:
+        stop_pool(pool)
+        raise
+    else:
+        pool.shutdown(wait=True)
+
+
 def prepare_worker(known_hashes: frozenset[str], known_sources: dict[str, str] | None = None) -> str:
     """Each process of a build: the segmenter, the documents the termbase has, and the files
     (by digest) it cleaned them from."""
@@ -92,7 +172,8 @@ def prepare_worker(known_hashes: frozenset[str], known_sources: dict[str, str] |
     return mine.prepare_segmenter()
 
 
-def clean_and_count_batch(paths: list[str]) -> tuple[list[tuple[str, dict | None, str | None]], mine.DocumentCounts]:
+def clean_and_count_batch(paths: list[str], read: Callable[[str], tuple[bytes, str]] = read_file
+                          ) -> tuple[list[tuple[str, dict | None, str | None]], mine.DocumentCounts]:
     """Map step 1 for a batch of files: their records, and the merged counts of the batch's
     documents (each distinct document once, those the termbase already holds left out), so that
     merging is spread over the workers instead of queuing in the parent. The n-grams of the
@@ -103,7 +184,7 @@ def clean_and_count_batch(paths: list[str]) -> tuple[list[tuple[str, dict | None
     tokens: list[str] = []
     hashes: set[str] = set()
     for path in paths:
-        path, record, counts, document_tokens, error = clean_and_tokenize(path)
+        path, record, counts, document_tokens, error = clean_and_tokenize(path, read)
         if record is not None and record["hash"] not in _known_hashes and record["hash"] not in hashes:
             hashes.add(record["hash"])
             merged.add(counts)
@@ -162,21 +243,30 @@ def build(
     out: str | None = None,
     warn: Callable[[str], None] = lambda message: None,
     progress: Callable[[int, int], None] | None = None,
+    date_pattern: str | None = None,
 ) -> BuildReport:
     report = BuildReport()
+    file_date_pattern = dates.compile_date_pattern(date_pattern)
     files = [str(p) for p in find_documents(paths)]
     if not files:
         raise GlossaryError("no text documents found in " + ", ".join(map(str, paths)))
     if not jobs:
         jobs = default_jobs() if len(files) >= SMALL_CORPUS else 1
+    elif jobs > default_jobs():
+        warn(f"--jobs {jobs} is more than the {default_jobs()} CPU cores available; using {default_jobs()}")
+        jobs = default_jobs()
     termbase = Termbase(db_path)
+    cluster_store = termbase.get_meta("document_store")
+    if cluster_store:
+        termbase.close()
+        raise GlossaryError(f"{termbase.path} keeps its documents' text in the cluster store {cluster_store}: "
+                            "build it with --cluster")
     known = frozenset(termbase.document_hashes())
     # Files are skipped by the digest of their bytes only if cleaning has not changed since.
     sources = termbase.sources() if termbase.get_meta("cleaner") == CLEANER_VERSION else {}
     documents_by_path = termbase.documents_by_path()
     dictionary = prepare_worker(known, sources)
-    pool_context = (ProcessPoolExecutor(max_workers=jobs, initializer=prepare_worker, initargs=(known, sources))
-                    if jobs > 1 else nullcontext())
+    pool_context = worker_pool(jobs, known, sources) if jobs > 1 else nullcontext()
     try:
         with pool_context as pool:
             fingerprint = settings_fingerprint(settings)
@@ -248,9 +338,14 @@ def build(
                     outcome = termbase.upsert_mined_terms(entries)
                     report.added, report.updated, report.retired = (
                         outcome["added"], outcome["updated"], outcome["retired"])
+                    report.returned = outcome.get("returned", 0)
                     termbase.set_meta("settings", fingerprint)
                     termbase.set_meta("segmenter", dictionary)
                     termbase.set_meta("corpus_fingerprint", corpus_fingerprint(termbase.document_hashes()))
+                # Dates follow this build's paths (and --date-pattern); the entries' sightings
+                # and periods follow the documents and entries the termbase now holds.
+                redated = dates.assign_dates(termbase, cleaned, file_date_pattern)
+                report.timeline = timeline.refresh(termbase, dates_changed=redated > 0 or not unchanged)
                 report.unchanged = unchanged
                 report.terms = termbase.connection.execute("SELECT count(*) FROM terms").fetchone()[0]
                 if write_workbook and out:

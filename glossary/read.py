@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Iterator
 from charset_normalizer import from_bytes
 
 from .errors import GlossaryError
+from .hanzi import is_common_hanzi
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".text")
 
@@ -70,6 +71,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data[:8192]:
+        found = _utf16_without_bom(data)
+        if found is not None:
+            return found
     if _looks_binary(data):
         raise ValueError("binary file")
     text = _strict_decode(data, "utf-8")
@@ -96,9 +101,23 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return str(best), _canonical(best.encoding)
 
 
-def _common_cjk_share(text: str) -> float:
-    from .clean import is_common_hanzi
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 saved without a byte order mark (some Windows tools): the byte order whose
+    decoding is plain text, mostly CJK, wins; anything else stays binary."""
+    if len(data) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = _strict_decode(data, encoding)
+        if not text:
+            continue
+        controls = sum(1 for c in text if c < " " and c not in "\t\n\r")
+        cjk = sum(1 for c in text if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
+        if controls == 0 and cjk >= max(1, len(text) // 10):
+            return text, encoding
+    return None
 
+
+def _common_cjk_share(text: str) -> float:
     cjk = [c for c in text if "\u4e00" <= c <= "\u9fff"]
     if not cjk:
         return 0.0

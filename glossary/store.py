@@ -155,23 +155,69 @@ MIGRATIONS: list[str] = [
     CREATE INDEX english_words_term ON english_words(term_id);
     CREATE TABLE english_vocabulary (word TEXT PRIMARY KEY) WITHOUT ROWID;
     """,
-    # 8: what an entry's machine pinyin and English were computed from (release, term, category,
-    # expansion), so that a build enriches only the terms whose key changed.
-    """
-    ALTER TABLE terms ADD COLUMN enrichment_key TEXT NOT NULL DEFAULT '';
-    """,
-    # 9: a counter of changes to what the workbook shows (entries and their contexts, documents, merges),
-    # kept by triggers (see CHANGE_TRIGGERS), so that a build that changes nothing can tell
-    # that the workbook it wrote last is still up to date.
-    """
-    INSERT OR IGNORE INTO meta(key, value) VALUES ('changes', '0');
-    """,
 ]
 # Migrations that need more than SQL: the Python step that runs after the SQL of that number.
+DATA_MIGRATIONS = {7: lambda termbase: termbase.refresh_search()}
+# Entry IDs are kept for the life of a termbase: a retired or merged entry waits in
+# dormant_terms with every field it had and its ID, which no other entry is ever given
+# (terms becomes AUTOINCREMENT); the audit keeps the translator's own English before each
+# change (old_stored), so that an undo never turns machine English into a translator's.
+MIGRATIONS.append("""
+    CREATE TABLE dormant_terms (
+        id INTEGER PRIMARY KEY,
+        term TEXT NOT NULL,
+        state TEXT NOT NULL,
+        into_id INTEGER,
+        row_json TEXT NOT NULL,
+        contexts_json TEXT NOT NULL DEFAULT '[]',
+        at TEXT NOT NULL
+    );
+    CREATE INDEX dormant_terms_term ON dormant_terms(term);
+    CREATE INDEX dormant_terms_into ON dormant_terms(into_id);
+    ALTER TABLE audit ADD COLUMN old_stored TEXT;
+    """)
+DATA_MIGRATIONS[len(MIGRATIONS)] = lambda termbase: termbase._ids_never_reused()
+# Time (glossary/dates.py, glossary/timeline.py): where each document's date came from; how
+# often each surface of an entry occurs in each document (for the documents and surfaces scanned
+# so far, so a build scans only what is new); per entry its first and last sighting, its counts
+# per period and whether it faded.
+MIGRATIONS.append("""
+    ALTER TABLE documents ADD COLUMN date_source TEXT;
+    UPDATE documents SET date_source = 'page' WHERE date IS NOT NULL AND date != '';
+    CREATE TABLE timeline_documents (document_hash TEXT PRIMARY KEY, characters INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE timeline_surfaces (surface TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TABLE term_occurrences (
+        surface TEXT NOT NULL,
+        document_hash TEXT NOT NULL,
+        frequency INTEGER NOT NULL,
+        PRIMARY KEY (surface, document_hash)
+    ) WITHOUT ROWID;
+    CREATE INDEX term_occurrences_document ON term_occurrences(document_hash);
+    ALTER TABLE terms ADD COLUMN first_seen TEXT NOT NULL DEFAULT '';
+    ALTER TABLE terms ADD COLUMN first_seen_document TEXT NOT NULL DEFAULT '';
+    ALTER TABLE terms ADD COLUMN last_seen TEXT NOT NULL DEFAULT '';
+    ALTER TABLE terms ADD COLUMN last_seen_document TEXT NOT NULL DEFAULT '';
+    ALTER TABLE terms ADD COLUMN periods_json TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE terms ADD COLUMN historical INTEGER NOT NULL DEFAULT 0;
+    """)
+# Covering indexes for lookup's two scans (characters anywhere in a term or its spellings; short
+# words in its English, best score first): SQLite reads a narrow index, not the wide rows.
+MIGRATIONS.append("""
+    CREATE INDEX terms_lookup_characters ON terms(term, traditional, variants_json, score);
+    CREATE INDEX terms_lookup_english ON terms(score, search_english);
+    """)
+# What an entry's machine pinyin and English were computed from (release, term, category,
+# expansion), so that a build enriches only the terms whose key changed (glossary/enrich.py).
+MIGRATIONS.append("""
+    ALTER TABLE terms ADD COLUMN enrichment_key TEXT NOT NULL DEFAULT '';
+    """)
+# A counter of changes to what the workbook shows (entries and their contexts, documents,
+# merges), kept by triggers, so that a build that changes nothing can tell that the workbook it
+# wrote last is still up to date. Contexts are written with their entry (or deleted with it),
+# whose trigger counts the change.
 CHANGE_TRIGGERS = [
     f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_counted AFTER {event} ON {table} "
     "BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'changes'; END"
-    # Contexts are written with their entry (or deleted with it), whose trigger counts the change.
     for table in ("terms", "documents", "merges") for event in ("INSERT", "UPDATE", "DELETE")]
 
 
@@ -180,7 +226,11 @@ def _create_change_triggers(termbase: "Termbase") -> None:
         termbase.connection.execute(statement)
 
 
-DATA_MIGRATIONS = {7: lambda termbase: termbase.refresh_search(), 9: _create_change_triggers}
+MIGRATIONS.append("""
+    INSERT OR IGNORE INTO meta(key, value) VALUES ('changes', '0');
+    """)
+DATA_MIGRATIONS[len(MIGRATIONS)] = _create_change_triggers
+DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a command waits for another one writing the termbase
 ENGLISH_WORD_RE = re.compile(r"[a-z]{3,}")
 
 
@@ -305,6 +355,32 @@ def effective_english(row: sqlite3.Row) -> tuple[str, str, str]:
     return row["english_auto"], row["english_auto_source"], row["english_auto_detail"]
 
 
+def busy_timeout() -> float:
+    """Seconds to wait for a termbase another command is writing: --busy-timeout, else
+    GLOSSARY_BUSY_TIMEOUT, else 30."""
+    value = os.environ.get("GLOSSARY_BUSY_TIMEOUT")
+    try:
+        return float(value) if value else DEFAULT_BUSY_TIMEOUT
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT
+
+
+def is_busy_error(error: BaseException) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error))
+
+
+def busy_message(path, error: BaseException | None = None) -> str:
+    return (f"the termbase {path} is busy: another glossary command is writing to it and did not finish "
+            f"within {busy_timeout():g} s; try again when it has finished (or raise --busy-timeout)")
+
+
+def refuse_empty_file(path: Path) -> None:
+    """A 0-byte file is no termbase: refuse it rather than quietly make one in its place."""
+    if path.exists() and path.is_file() and path.stat().st_size == 0:
+        raise GlossaryError(f"{path} is an empty file (0 bytes), not a glossary termbase; "
+                            "delete it or point --db at a termbase")
+
+
 class Termbase:
     def __init__(self, path: str | os.PathLike | None = None, create: bool = True):
         self.path = resolve_db_path(path)
@@ -312,12 +388,19 @@ class Termbase:
             if not create:
                 raise GlossaryError(f"no termbase at {self.path}; run `glossary build` first")
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        refuse_empty_file(self.path)
         try:
-            self.connection = sqlite3.connect(str(self.path), isolation_level=None)
+            self.connection = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_timeout())
             self.connection.row_factory = sqlite3.Row
-            self.connection.execute("PRAGMA foreign_keys = ON")
+            # Migrations run before foreign keys are enforced: rebuilding a table (migration
+            # of stable IDs) must not cascade into the tables that refer to it.
             self._migrate()
+            self.connection.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as error:
+            if is_busy_error(error):
+                raise GlossaryError(busy_message(self.path, error)) from None
+            if "readonly" in str(error):
+                raise GlossaryError(f"cannot write the termbase {self.path}: it is read-only") from None
             raise GlossaryError(f"{self.path} is not a glossary termbase ({error})") from None
 
     # --- schema ---
@@ -342,6 +425,31 @@ class Termbase:
                 if number in DATA_MIGRATIONS:
                     DATA_MIGRATIONS[number](self)
                 self.connection.execute(f"PRAGMA user_version = {number}")
+
+    def _ids_never_reused(self) -> None:
+        """Give `terms` AUTOINCREMENT (the documented rebuild: new table, copy, drop, rename),
+        so SQLite never hands out an ID twice, not even the highest one after it is retired;
+        IDs that older releases deleted (seen in the audit) are not handed out again either."""
+        connection = self.connection
+        sql = connection.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'terms'").fetchone()[0]
+        if "AUTOINCREMENT" not in sql.upper():
+            rebuilt = re.sub(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b", "id INTEGER PRIMARY KEY AUTOINCREMENT", sql,
+                             count=1, flags=re.IGNORECASE)
+            rebuilt = re.sub(r"^CREATE TABLE\s+\"?terms\"?", "CREATE TABLE terms_rebuilt", rebuilt, count=1)
+            extras = [row[0] for row in connection.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = 'terms' AND type IN ('index', 'trigger')"
+                " AND sql IS NOT NULL")]
+            connection.execute(rebuilt)
+            connection.execute("INSERT INTO terms_rebuilt SELECT * FROM terms")
+            connection.execute("DROP TABLE terms")
+            connection.execute("ALTER TABLE terms_rebuilt RENAME TO terms")
+            for statement in extras:
+                connection.execute(statement)
+        high = max(connection.execute("SELECT coalesce(max(id), 0) FROM terms").fetchone()[0],
+                   connection.execute("SELECT coalesce(max(term_id), 0) FROM audit").fetchone()[0],
+                   connection.execute("SELECT coalesce(max(id), 0) FROM dormant_terms").fetchone()[0])
+        connection.execute("DELETE FROM sqlite_sequence WHERE name = 'terms'")
+        connection.execute("INSERT INTO sqlite_sequence(name, seq) VALUES ('terms', ?)", (high,))
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -420,7 +528,7 @@ class Termbase:
     def documents(self) -> list[sqlite3.Row]:
         return self.connection.execute(
             "SELECT id, hash, path, name, title, date, publication, author, encoding, script, dropped_json,"
-            " mojibake_json, added_at FROM documents ORDER BY name, id").fetchall()
+            " mojibake_json, added_at, date_source FROM documents ORDER BY name, id").fetchall()
 
     def stored_count_blobs(self, only: set[str] | None = None) -> list[tuple[bytes, bytes | None]]:
         """(counts, tokens) blobs of every document, or of those with hashes in `only`, in hash order."""
@@ -445,14 +553,18 @@ class Termbase:
 
     def upsert_mined_terms(self, entries: list[dict], retire: bool = True) -> dict[str, int]:
         """Write machine fields of mined terms; keep every human field. Returns counts by outcome.
+
+        A term that comes back after it was retired gets its ID and human fields back ("returned");
+        an untouched term the build no longer mines is retired, keeping its ID (dormant_terms).
         An entry whose machine fields and contexts are already stored as they are is not written
         again (a rebuild rewrites only what changed)."""
         stamp = now()
         existing = {row["term"]: row for row in self.connection.execute(
             "SELECT id, term, status, revision, english_human, notes, english_imported, mined, in_corpus"
             " FROM terms")}
+        retired = dict(self.connection.execute("SELECT term, id FROM dormant_terms WHERE state = 'retired'"))
         stored = self._stored_machine_values()
-        outcome = {"added": 0, "updated": 0, "retired": 0}
+        outcome = {"added": 0, "updated": 0, "retired": 0, "returned": 0}
         mined_terms = set()
         written: list[int] = []
         replaced_contexts: list[tuple[int]] = []
@@ -463,6 +575,11 @@ class Termbase:
             contexts = [(context["document_hash"], context["document"], context["sentence"], context["start"],
                          context["end"], context["text"], context["term_start"], context["traditional"])
                         for context in entry["contexts"]]
+            if entry["term"] not in existing and entry["term"] in retired:
+                self.revive(retired[entry["term"]])
+                existing[entry["term"]] = self.get_term(retired[entry["term"]])
+                outcome["returned"] += 1
+                outcome["updated"] -= 1
             if entry["term"] in existing:
                 row = existing[entry["term"]]
                 term_id = row["id"]
@@ -472,6 +589,7 @@ class Termbase:
                 self.connection.execute(f"UPDATE terms SET {assignments}, mined = 1, in_corpus = 1, updated_at = ?"
                                         " WHERE id = ?", (*values.values(), stamp, term_id))
                 outcome["updated"] += 1
+                replaced_contexts.append((term_id,))
             else:
                 columns = ", ".join(values)
                 marks = ", ".join("?" for _ in values)
@@ -480,8 +598,6 @@ class Termbase:
                     (*values.values(), stamp, stamp))
                 term_id = cursor.lastrowid
                 outcome["added"] += 1
-            if entry["term"] in existing:
-                replaced_contexts.append((term_id,))
             written.append(term_id)
             new_contexts.extend((term_id, rank, *context) for rank, context in enumerate(contexts))
         self.connection.executemany("DELETE FROM contexts WHERE term_id = ?", replaced_contexts)
@@ -490,14 +606,14 @@ class Termbase:
             " term_start, traditional) VALUES (?,?,?,?,?,?,?,?,?,?)", new_contexts)
         # The lookup columns of the entries written; all of them when most were.
         self.refresh_search(None if len(written) * 4 > len(existing) else written)
-        for term, row in existing.items():
+        for term, row in list(existing.items()):
             if term in mined_terms or not retire:
                 continue
             touched = row["revision"] > 0 or row["status"] != "new" or row["english_imported"]
             if touched:
                 self.connection.execute("UPDATE terms SET mined = 0 WHERE id = ?", (row["id"],))
             else:
-                self.connection.execute("DELETE FROM terms WHERE id = ?", (row["id"],))
+                self.make_dormant(row["id"], "retired")
                 outcome["retired"] += 1
         return outcome
 
@@ -526,6 +642,96 @@ class Termbase:
                 "english": row[9], "english_source": row[10], "english_detail": row[11],
                 "english_alternatives": json.loads(row[12]), "components": json.loads(row[13])})
         return cached
+
+    # --- entries that are not live: retired, or merged into another ---
+
+    def make_dormant(self, term_id: int, state: str, into_id: int | None = None) -> None:
+        """Take an entry out of the live terms, keeping every field and its ID for its return."""
+        row = self.get_term(term_id)
+        contexts = [dict(c) for c in self.connection.execute(
+            "SELECT * FROM contexts WHERE term_id = ? ORDER BY rank", (term_id,))]
+        self.connection.execute(
+            "INSERT OR REPLACE INTO dormant_terms(id, term, state, into_id, row_json, contexts_json, at)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (term_id, row["term"], state, into_id, json.dumps(dict(row), ensure_ascii=False),
+             json.dumps(contexts, ensure_ascii=False), now()))
+        self.connection.execute("DELETE FROM terms WHERE id = ?", (term_id,))
+
+    def dormant(self, term_id: int) -> dict | None:
+        """A retired or merged entry: its state, what it was merged into, its fields and contexts."""
+        found = self.connection.execute("SELECT * FROM dormant_terms WHERE id = ?", (term_id,)).fetchone()
+        if found is None:
+            return None
+        record = dict(found)
+        record["row"] = json.loads(record.pop("row_json"))
+        record["contexts"] = json.loads(record.pop("contexts_json"))
+        return record
+
+    def revive(self, term_id: int) -> None:
+        """Bring a dormant entry back under its own ID, with the fields and contexts it had."""
+        record = self.dormant(term_id)
+        columns = {row[1] for row in self.connection.execute("PRAGMA table_info(terms)")}
+        row = {k: v for k, v in record["row"].items() if k in columns}
+        row["id"] = term_id
+        row["updated_at"] = now()
+        self.connection.execute(f"INSERT INTO terms({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                                tuple(row.values()))
+        context_columns = {row[1] for row in self.connection.execute("PRAGMA table_info(contexts)")}
+        for context in record["contexts"]:
+            context = {k: v for k, v in context.items() if k in context_columns}
+            context["term_id"] = term_id
+            self.connection.execute(f"INSERT INTO contexts({', '.join(context)}) VALUES "
+                                    f"({', '.join('?' for _ in context)})", tuple(context.values()))
+        self.connection.execute("DELETE FROM dormant_terms WHERE id = ?", (term_id,))
+        self.refresh_search([term_id])
+
+    def resolve_id(self, term_id: int) -> tuple[str, sqlite3.Row | None, dict | None]:
+        """Where an ID any earlier export showed stands now: ("live", row, None),
+        ("merged", the live entry that absorbed it, its record), ("retired", None, its record),
+        or ("unknown", None, None) for an ID this termbase never gave out."""
+        row = self.get_term(term_id)
+        if row is not None:
+            return "live", row, None
+        record = self.dormant(term_id)
+        if record is None:
+            return "unknown", None, None
+        if record["state"] == "merged":
+            target, seen = record["into_id"], {term_id}
+            while target is not None and target not in seen:
+                seen.add(target)
+                live = self.get_term(target)
+                if live is not None:
+                    return "merged", live, record
+                further = self.dormant(target)
+                target = further["into_id"] if further and further["state"] == "merged" else None
+        return "retired", None, record
+
+    def set_dormant_human(self, term_id: int, changes: dict[str, str], who: str, action: str) -> bool:
+        """Change human fields of a retired entry (shown when it returns), audited like set_human."""
+        record = self.dormant(term_id)
+        row = record["row"]
+        current = self.human_values(row)
+        stamp = now()
+        changed = False
+        for field, new in changes.items():
+            stored = row["english_human"] if field == "english" else current[field]
+            if new == stored:
+                continue
+            if field == "status" and new not in STATUSES:
+                raise GlossaryError(f"unknown status {new!r} (one of {', '.join(STATUSES)})")
+            row["english_human" if field == "english" else field] = new
+            self.connection.execute(
+                "INSERT INTO audit(term_id, term, field, old, new, who, at, action, old_stored)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                (term_id, row["term"], field, current[field], new, who, stamp, action,
+                 stored if field == "english" else None))
+            changed = True
+        if changed:
+            row["revision"] = row.get("revision", 0) + 1
+            row["updated_at"] = stamp
+            self.connection.execute("UPDATE dormant_terms SET row_json = ? WHERE id = ?",
+                                    (json.dumps(row, ensure_ascii=False), term_id))
+        return changed
 
     def refresh_search(self, term_ids: Iterable[int] | None = None) -> None:
         """Keep the lookup column and the table of its words in step with the English a
@@ -594,9 +800,12 @@ class Termbase:
             column = {"english": "english_human"}.get(field, field)
             self.connection.execute(f"UPDATE terms SET {column} = ?, updated_at = ? WHERE id = ?",
                                     (new, stamp, term_id))
+            # old_stored: the translator's own English before, so an undo puts back exactly that.
             self.connection.execute(
-                "INSERT INTO audit(term_id, term, field, old, new, who, at, action) VALUES (?,?,?,?,?,?,?,?)",
-                (term_id, row["term"], field, current[field], new, who, stamp, action))
+                "INSERT INTO audit(term_id, term, field, old, new, who, at, action, old_stored)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                (term_id, row["term"], field, current[field], new, who, stamp, action,
+                 stored if field == "english" else None))
             changed = True
         if changed:
             self.connection.execute("UPDATE terms SET revision = revision + 1 WHERE id = ?", (term_id,))

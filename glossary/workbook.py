@@ -18,7 +18,7 @@ from .atomic import atomic_path
 from .english import CEDICT_CREDIT
 from .safety import cell_text
 from .store import STATUSES, Termbase, TermRow
-from .xlsx import Cell, Run, Style, Workbook, column_letter, row_height
+from .xlsx import BarChart, Cell, Run, Style, Workbook, column_letter, row_height
 
 CJK_FONT = "Microsoft YaHei"
 FONT_SIZE = 10
@@ -30,6 +30,7 @@ GLOSSARY_COLUMNS = [
     ("ID", 7), ("Term", 20), ("Traditional", 20), ("Pinyin", 28), ("English", 38), ("English source", 16),
     ("English provenance", 34), ("Category", 16), ("Expansion", 40), ("Frequency", 10), ("Documents", 10),
     ("Context", 70), ("Source", 26), ("Status", 12), ("Notes", 32), ("All contexts", 12),
+    ("First seen", 12), ("Last seen", 16),
 ]
 EDITABLE_COLUMNS = {"English", "Status", "Notes"}
 REVISION_COLUMNS = ["ID", "Revision", "English", "Status", "Notes"]
@@ -79,13 +80,18 @@ def _components_text(row: TermRow) -> str:
     return text
 
 
-def write_workbook(termbase: Termbase, out: str | os.PathLike, built_at: str | None = None) -> Path:
-    """Write the workbook atomically: a temporary file in the same folder, then a rename."""
+def write_workbook(termbase: Termbase, out: str | os.PathLike, built_at: str | None = None,
+                   new_since: str | None = None) -> Path:
+    """Write the workbook atomically: a temporary file in the same folder, then a rename.
+
+    The New sheet shows the entries first seen since `new_since` (default: 1 January of the
+    latest document's year)."""
     out = Path(out)
     rows = termbase.term_rows()
     documents = termbase.documents()
     workbook = Workbook(font=CJK_FONT, size=FONT_SIZE)
-    _glossary_sheet(workbook, rows)
+    _glossary_sheet(workbook, rows, _sightings(termbase))
+    _new_sheet(workbook, termbase, new_since)
     _slogans_sheet(workbook, rows)
     _contexts_sheet(workbook, rows)
     _sources_sheet(workbook, documents)
@@ -96,7 +102,16 @@ def write_workbook(termbase: Termbase, out: str | os.PathLike, built_at: str | N
     return out
 
 
-def _glossary_sheet(workbook: Workbook, rows: list[TermRow]) -> None:
+def _sightings(termbase: Termbase) -> dict[int, tuple[str, str]]:
+    """Entry ID → (first seen, last seen, marked historical when the entry faded)."""
+    found = {}
+    for term_id, first, last, historical in termbase.connection.execute(
+            "SELECT id, first_seen, last_seen, historical FROM terms"):
+        found[term_id] = (first, f"{last} (historical)" if last and historical else last)
+    return found
+
+
+def _glossary_sheet(workbook: Workbook, rows: list[TermRow], sightings: dict[int, tuple[str, str]] | None = None) -> None:
     sheet = _header(workbook, GLOSSARY_SHEET, GLOSSARY_COLUMNS, EDITABLE_COLUMNS)
     sheet.print_landscape_fit_width = True  # printed, every column fits across an A4 page
     status_column = column_letter([n for n, _ in GLOSSARY_COLUMNS].index("Status") + 1)
@@ -123,6 +138,7 @@ def _glossary_sheet(workbook: Workbook, rows: list[TermRow]) -> None:
             highlighted(best["text"], best["term_start"], len(row.term)) if best else "",
             best["document"] if best else ("" if row.in_corpus else "not in corpus"),
             Cell(row.status, EDITABLE), Cell(row.notes, EDITABLE_WRAP), link,
+            *(sightings or {}).get(row.id, ("", "")),
         ], height=height)
     _filter(sheet, GLOSSARY_COLUMNS)
 
@@ -164,10 +180,56 @@ def _contexts_sheet(workbook: Workbook, rows: list[TermRow]) -> None:
     _filter(sheet, columns)
 
 
+NEW_SHEET = "New"
+NEW_COLUMNS = [("Rank", 6), ("ID", 7), ("Term", 22), ("Pinyin", 26), ("English", 34), ("English source", 14),
+               ("Category", 15), ("First seen", 12), ("First document", 34), ("Frequency in period", 11),
+               ("Documents in period", 11), ("Per million characters", 11), ("Corpus frequency", 10),
+               ("Longer forms", 40)]
+NEW_CHART_TERMS = 15
+
+
+def _new_sheet(workbook: Workbook, termbase: Termbase, since: str | None) -> None:
+    """The entries first seen in the latest period, ranked as `glossary new` ranks them, with a
+    native bar chart of the top ones."""
+    from .timeline import latest_period_start, new_entries
+
+    since = since or latest_period_start(termbase)
+    sheet = _header(workbook, NEW_SHEET, NEW_COLUMNS)
+    if since is None:
+        sheet.append(["", "", "No document of the corpus has a date (see the Sources sheet): nothing is new."])
+        return
+    report = new_entries(termbase, since)
+    for entry in report.entries:
+        sheet.append([entry.rank, entry.id, entry.term, entry.pinyin, Cell(entry.english, WRAP), entry.english_source,
+                      entry.category, entry.first_seen, entry.first_seen_document, entry.frequency, entry.documents,
+                      round(entry.per_million, 1), entry.corpus_frequency, Cell("、".join(entry.longer), WRAP)])
+    _filter(sheet, NEW_COLUMNS)
+    charted = report.entries[:NEW_CHART_TERMS]
+    if charted:
+        last = len(charted) + 1
+        sheet.add_chart(BarChart(
+            title=f"New since {since}: occurrences of the top {len(charted)} entries",
+            series_name="Frequency in period",
+            categories_ref=f"'{NEW_SHEET}'!$C$2:$C${last}",
+            values_ref=f"'{NEW_SHEET}'!$J$2:$J${last}",
+            categories=[entry.term for entry in charted], values=[entry.frequency for entry in charted],
+            anchor=(len(NEW_COLUMNS) + 1, 1, len(NEW_COLUMNS) + 10, 1 + max(16, len(charted) + 4)),
+            axis_title=f"occurrences in {report.documents} dated documents since {since}"))
+    else:
+        sheet.append(["", "", f"No entry was first seen on or after {since}."])
+
+
+def _date_source(document) -> str:
+    try:
+        return document["date_source"] or ""
+    except (IndexError, KeyError):
+        return ""
+
+
 def _sources_sheet(workbook: Workbook, documents) -> None:
     columns = [("File", 30), ("Title", 44), ("Date", 12), ("Publication", 22), ("Author", 16), ("Encoding", 11),
                ("Script", 12), ("Lines dropped", 9), ("Why dropped", 50), ("Mojibake segments", 10),
-               ("Mojibake", 30), ("Content hash", 20), ("Added", 22)]
+               ("Mojibake", 30), ("Content hash", 20), ("Added", 22), ("Date source", 14)]
     sheet = _header(workbook, "Sources", columns)
     for document in documents:
         dropped = json.loads(document["dropped_json"])
@@ -181,7 +243,7 @@ def _sources_sheet(workbook: Workbook, documents) -> None:
             document["script"] or "", len(dropped),
             Cell("; ".join(f"{reason} ×{n}" for reason, n in sorted(reasons.items())), WRAP),
             len(mojibake), Cell(" | ".join(m[2] for m in mojibake), WRAP), document["hash"][:16],
-            document["added_at"],
+            document["added_at"], _date_source(document),
         ])
     _filter(sheet, columns)
 

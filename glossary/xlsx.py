@@ -99,6 +99,23 @@ class Cell:
     runs: list[Run] | None = None    # rich text instead of value
 
 
+@dataclass
+class BarChart:
+    """A native bar chart over a range of this workbook (not a picture): the category labels and
+    the values are cell ranges such as 'New'!$C$2:$C$16, with their values cached so that a
+    reader shows the chart before it recalculates anything."""
+
+    title: str
+    series_name: str
+    categories_ref: str
+    values_ref: str
+    categories: list[str]
+    values: list[float]
+    anchor: tuple[int, int, int, int]  # from column, from row, to column, to row (0-based cells)
+    horizontal: bool = True
+    axis_title: str = ""
+
+
 class Sheet:
     def __init__(self, workbook: "Workbook", name: str, widths: list[float], freeze: str | None, hidden: bool):
         self.workbook = workbook
@@ -111,6 +128,7 @@ class Sheet:
         self.autofilter: str | None = None
         self.print_landscape_fit_width = False
         self.validations: list[tuple[str, list[str], str, str]] = []
+        self.charts: list[BarChart] = []
         self._data = tempfile.TemporaryFile("w+", encoding="utf-8")
         self._links = tempfile.TemporaryFile("w+", encoding="utf-8")
         self._letters = [column_letter(i) for i in range(1, 200)]
@@ -162,6 +180,9 @@ class Sheet:
         parts.append("</row>")
         self._data.write("".join(parts))
 
+    def add_chart(self, chart: BarChart) -> None:
+        self.charts.append(chart)
+
     def add_list_validation(self, sqref: str, values: list[str], title: str, message: str) -> None:
         self.validations.append((sqref, values, title, message))
 
@@ -208,6 +229,8 @@ class Sheet:
         yield '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>'
         if self.print_landscape_fit_width:
             yield '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        if self.charts:
+            yield '<drawing r:id="rId1"/>'
         yield "</worksheet>"
 
     def close(self) -> None:
@@ -298,6 +321,9 @@ class Workbook:
 
     def save(self, path: str, title: str = "", creator: str = "glossary") -> None:
         count = len(self.sheets)
+        # Each sheet with charts gets one drawing; charts are numbered across the workbook.
+        drawings = [(number, sheet) for number, sheet in enumerate(self.sheets, start=1) if sheet.charts]
+        chart_count = sum(len(sheet.charts) for _, sheet in drawings)
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as archive:
             archive.writestr("[Content_Types].xml", (
@@ -310,6 +336,12 @@ class Workbook:
                 + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
                           'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
                           for i in range(1, count + 1))
+                + "".join(f'<Override PartName="/xl/drawings/drawing{i}.xml" '
+                          'ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/>'
+                          for i in range(1, len(drawings) + 1))
+                + "".join(f'<Override PartName="/xl/charts/chart{i}.xml" '
+                          'ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>'
+                          for i in range(1, chart_count + 1))
                 + '<Override PartName="/xl/styles.xml" '
                 'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
                 '<Override PartName="/docProps/core.xml" '
@@ -363,6 +395,20 @@ class Workbook:
                 '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                 + "".join(rels_xml) + "</Relationships>"))
             archive.writestr("xl/styles.xml", self._styles_xml())
+            chart_number = 0
+            for drawing_number, (sheet_number, sheet) in enumerate(drawings, start=1):
+                archive.writestr(f"xl/worksheets/_rels/sheet{sheet_number}.xml.rels", _relationships(
+                    [("rId1", f"{_REL}/drawing", f"../drawings/drawing{drawing_number}.xml")]))
+                anchors, relationships = [], []
+                for index, chart in enumerate(sheet.charts, start=1):
+                    chart_number += 1
+                    relationships.append((f"rId{index}", f"{_REL}/chart", f"../charts/chart{chart_number}.xml"))
+                    anchors.append(_chart_anchor(chart, index))
+                    archive.writestr(f"xl/charts/chart{chart_number}.xml", _chart_xml(chart, self.font))
+                archive.writestr(f"xl/drawings/drawing{drawing_number}.xml", (
+                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    f'<xdr:wsDr xmlns:xdr="{_DRAWING}" xmlns:a="{_A}">' + "".join(anchors) + "</xdr:wsDr>"))
+                archive.writestr(f"xl/drawings/_rels/drawing{drawing_number}.xml.rels", _relationships(relationships))
             for number, sheet in enumerate(self.sheets, start=1):
                 with archive.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as stream:
                     for chunk in sheet._xml_chunks(selected=number == 1):
@@ -373,3 +419,82 @@ class Workbook:
 def _split_ref(ref: str) -> tuple[str, str]:
     letters = "".join(c for c in ref if c.isalpha())
     return letters, ref[len(letters):]
+
+
+_DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+
+
+def _relationships(items: list[tuple[str, str, str]]) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>' for rid, kind, target in items)
+            + "</Relationships>")
+
+
+def _chart_anchor(chart: BarChart, index: int) -> str:
+    from_col, from_row, to_col, to_row = chart.anchor
+    return (f'<xdr:twoCellAnchor editAs="oneCell">'
+            f'<xdr:from><xdr:col>{from_col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{from_row}</xdr:row>'
+            f'<xdr:rowOff>0</xdr:rowOff></xdr:from>'
+            f'<xdr:to><xdr:col>{to_col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{to_row}</xdr:row>'
+            f'<xdr:rowOff>0</xdr:rowOff></xdr:to>'
+            f'<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="{index + 1}" '
+            f'name="Chart {index}"/><xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>'
+            '<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm>'
+            f'<a:graphic><a:graphicData uri="{_CHART}"><c:chart xmlns:c="{_CHART}" xmlns:r="{_REL}" '
+            f'r:id="rId{index}"/></a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/>'
+            "</xdr:twoCellAnchor>")
+
+
+def _text_properties(font: str, size: int, bold: bool = False) -> str:
+    """Run properties naming the font for Latin and East Asian text, so CJK labels render."""
+    face = xml_attribute(font)
+    return (f'<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="{size * 100}" b="{int(bold)}">'
+            f'<a:latin typeface="{face}"/><a:ea typeface="{face}"/></a:defRPr></a:pPr>'
+            '<a:endParaRPr lang="zh-CN"/></a:p></c:txPr>')
+
+
+def _chart_xml(chart: BarChart, font: str) -> str:
+    points = len(chart.categories)
+    categories = "".join(f'<c:pt idx="{i}"><c:v>{xml_text(cell_text(str(label)))}</c:v></c:pt>'
+                         for i, label in enumerate(chart.categories))
+    values = "".join(f'<c:pt idx="{i}"><c:v>{value}</c:v></c:pt>' for i, value in enumerate(chart.values))
+    title = xml_text(cell_text(chart.title))
+    axis_title = ""
+    if chart.axis_title:
+        axis_title = ('<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:r>'
+                      f'<a:t>{xml_text(cell_text(chart.axis_title))}</a:t></a:r></a:p></c:rich></c:tx>'
+                      '<c:overlay val="0"/></c:title>')
+    # Horizontal bars read top-down in rank order: the category axis runs from max to min.
+    orientation = "maxMin" if chart.horizontal else "minMax"
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<c:chartSpace xmlns:c="{_CHART}" xmlns:a="{_A}" xmlns:r="{_REL}">'
+        '<c:roundedCorners val="0"/><c:chart>'
+        f'<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="1200" b="1">'
+        f'<a:latin typeface="{xml_attribute(font)}"/><a:ea typeface="{xml_attribute(font)}"/></a:defRPr></a:pPr>'
+        f'<a:r><a:t>{title}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>'
+        '<c:autoTitleDeleted val="0"/><c:plotArea><c:layout/>'
+        f'<c:barChart><c:barDir val="{"bar" if chart.horizontal else "col"}"/><c:grouping val="clustered"/>'
+        '<c:varyColors val="0"/>'
+        f'<c:ser><c:idx val="0"/><c:order val="0"/><c:tx><c:v>{xml_text(cell_text(chart.series_name))}</c:v></c:tx>'
+        '<c:spPr><a:solidFill><a:srgbClr val="2F5597"/></a:solidFill></c:spPr><c:invertIfNegative val="0"/>'
+        f'<c:cat><c:strRef><c:f>{xml_text(chart.categories_ref)}</c:f><c:strCache><c:ptCount val="{points}"/>'
+        f'{categories}</c:strCache></c:strRef></c:cat>'
+        f'<c:val><c:numRef><c:f>{xml_text(chart.values_ref)}</c:f><c:numCache><c:formatCode>General</c:formatCode>'
+        f'<c:ptCount val="{points}"/>{values}</c:numCache></c:numRef></c:val></c:ser>'
+        '<c:gapWidth val="60"/><c:axId val="500000001"/><c:axId val="500000002"/></c:barChart>'
+        f'<c:catAx><c:axId val="500000001"/><c:scaling><c:orientation val="{orientation}"/></c:scaling>'
+        f'<c:delete val="0"/><c:axPos val="{"l" if chart.horizontal else "b"}"/><c:numFmt formatCode="General" '
+        'sourceLinked="0"/><c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
+        f'{_text_properties(font, 10)}<c:crossAx val="500000002"/><c:crosses val="autoZero"/><c:auto val="1"/>'
+        '<c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>'
+        '<c:valAx><c:axId val="500000002"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
+        f'<c:delete val="0"/><c:axPos val="{"b" if chart.horizontal else "l"}"/><c:majorGridlines/>{axis_title}'
+        '<c:numFmt formatCode="General" sourceLinked="1"/><c:majorTickMark val="out"/><c:minorTickMark val="none"/>'
+        f'<c:tickLblPos val="nextTo"/>{_text_properties(font, 9)}<c:crossAx val="500000001"/>'
+        f'<c:crosses val="{"max" if chart.horizontal else "autoZero"}"/><c:crossBetween val="between"/></c:valAx>'
+        '</c:plotArea><c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>'
+        "</c:chartSpace>")

@@ -238,7 +238,8 @@ def test_merge_survives_rebuild_and_split_restores(termbase_path, tmp_path, seed
     assert _run("split", "人民政协", "政协委员", "--db", termbase_path, "--user", "lead").exit_code == 0
     rows = _rows(termbase_path)
     assert "政协委员" in rows and "政协委员" not in rows["人民政协"].variants
-    assert rows["政协委员"].notes == "member of the CPPCC" and rows["政协委员"].id != term_id
+    # Split out under the ID it always had (issue 19).
+    assert rows["政协委员"].notes == "member of the CPPCC" and rows["政协委员"].id == term_id
     with Termbase(termbase_path) as termbase:
         actions = [a["action"] for a in termbase.audit()]
     assert "merge" in actions and "split" in actions

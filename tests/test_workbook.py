@@ -25,7 +25,7 @@ def workbook(built):
 
 
 def test_sheets_and_headers(workbook):
-    assert workbook.sheetnames == ["Glossary", "Slogans", "Contexts", "Sources", "About", "Revisions"]
+    assert workbook.sheetnames == ["Glossary", "New", "Slogans", "Contexts", "Sources", "About", "Revisions"]
     header = [c.value for c in workbook["Glossary"][1]]
     for name in HEADERS:
         assert name in header, name

@@ -1,0 +1,163 @@
+"""Mining, map step: per-document partial counts (tokens, n-grams, slogans, meetings, quoted
+strings) and their merge, which is associative so documents can be counted in any order, in
+parallel, or incrementally from a termbase."""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from . import segment
+from .clean import CleanDocument, Sentence, cjk_count
+from .data import word_list
+from .slogans import find_meetings, find_slogans, quoted_strings
+
+_CHUNK_SPLIT_RE = re.compile(r"[^\u4e00-\u9fff]+")
+MAX_TOKENS = 5
+MAX_TERM_CHARS = 16
+
+
+@dataclass
+class DocumentCounts:
+    """Partial counts of one document (or, after merging, of many)."""
+
+    tokens: int = 0
+    documents: int = 0
+    unigrams: Counter = field(default_factory=Counter)
+    ngrams: Counter = field(default_factory=Counter)
+    slogans: Counter = field(default_factory=Counter)
+    quoted_slogans: Counter = field(default_factory=Counter)
+    meetings: Counter = field(default_factory=Counter)
+    quoted: Counter = field(default_factory=Counter)
+
+    def add(self, other: "DocumentCounts") -> None:
+        """Add another part's counts to these, in place."""
+        self.tokens += other.tokens
+        self.documents += other.documents
+        for name in ("unigrams", "ngrams", "slogans", "quoted_slogans", "meetings", "quoted"):
+            getattr(self, name).update(getattr(other, name))
+
+    def subtract(self, other: "DocumentCounts") -> None:
+        """Take a part's counts away again (a document two parts both counted)."""
+        self.tokens -= other.tokens
+        self.documents -= other.documents
+        for name in ("unigrams", "ngrams", "slogans", "quoted_slogans", "meetings", "quoted"):
+            counter = getattr(self, name)
+            counter.subtract(getattr(other, name))
+            for key in [k for k, v in getattr(other, name).items() if counter[k] <= 0]:
+                del counter[key]
+
+    def to_json(self) -> dict:
+        return {
+            "tokens": self.tokens,
+            "documents": self.documents,
+            "unigrams": dict(self.unigrams),
+            "ngrams": dict(self.ngrams),
+            "slogans": dict(self.slogans),
+            "quoted_slogans": dict(self.quoted_slogans),
+            "meetings": dict(self.meetings),
+            "quoted": dict(self.quoted),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "DocumentCounts":
+        return cls(
+            tokens=data["tokens"],
+            documents=data["documents"],
+            unigrams=Counter(data["unigrams"]),
+            ngrams=Counter(data["ngrams"]),
+            slogans=Counter(data["slogans"]),
+            quoted_slogans=Counter(data["quoted_slogans"]),
+            meetings=Counter(data["meetings"]),
+            quoted=Counter(data["quoted"]),
+        )
+
+
+BOUNDARY = "\x02"
+
+
+def minable_sentences(document: CleanDocument) -> Iterable[Sentence]:
+    return (s for s in document.sentences if not s.mojibake)
+
+
+_SLOGAN_HINT_RE = re.compile(r"[二两三四五六七八九十百千双+＋“「『\"]|届")
+
+
+def count_document(document: CleanDocument) -> DocumentCounts:
+    """Map step: the candidate counts of one document."""
+    stream, counts = tokenize_document(document)
+    counts.add(count_tokens(stream))
+    return counts
+
+
+def tokenize_document(document: CleanDocument) -> tuple[list[str], DocumentCounts]:
+    """The document's tokens (BOUNDARY after each run of Chinese characters, so also at the
+    end: the tokens of several documents can be counted as one stream) and its counts of
+    numbered slogans, meetings and quoted strings. The termbase keeps the tokens rather than
+    the n-gram counts: they are several times smaller and `count_tokens` recounts them exactly."""
+    counts = DocumentCounts(documents=1)
+    cut = segment.cutter()
+    stream: list[str] = []
+    for sentence in minable_sentences(document):
+        text = sentence.text
+        if _SLOGAN_HINT_RE.search(text):
+            for slogan, quoted in find_slogans(text):
+                counts.slogans[slogan] += 1
+                if quoted:
+                    counts.quoted_slogans[slogan] += 1
+            if "届" in text or "大" in text:
+                counts.meetings.update(find_meetings(text))
+            for _, _, inner in quoted_strings(text):
+                if 2 <= len(inner) <= 12 and cjk_count(inner) == len(inner.replace("·", "")):
+                    counts.quoted[inner] += 1
+        for chunk in _CHUNK_SPLIT_RE.split(text):
+            if chunk:
+                stream.extend(cut(chunk) if len(chunk) > 1 else (chunk,))
+                stream.append(BOUNDARY)
+    return stream, counts
+
+
+@lru_cache(maxsize=1)
+def _edge_set() -> frozenset[str]:
+    return frozenset(word_list("edge_words.txt")) | {BOUNDARY}
+
+
+def count_tokens(stream: list[str]) -> DocumentCounts:
+    """Tokens and the 1..MAX_TOKENS-grams that neither start nor end with an edge word nor
+    cross a BOUNDARY. Most n-grams do one or the other, so they are masked out before they are
+    counted; masks, zip and Counter all run at C level."""
+    edge = _edge_set()
+    counts = DocumentCounts()
+    counts.unigrams.update(stream)
+    counts.tokens = len(stream) - counts.unigrams.pop(BOUNDARY, 0)
+    ngrams = counts.ngrams
+    dict.update(ngrams, {token: count for token, count in counts.unigrams.items() if token not in edge})
+    at_edge = [token not in edge for token in stream]  # may start or end an n-gram
+    inside = [token != BOUNDARY for token in stream]  # may stand inside one
+    clear: Iterable[bool] | None = None  # for each start: no BOUNDARY between its ends
+    for n in range(2, MAX_TOKENS + 1):
+        if n > 2:
+            clear = inside[1:] if clear is None else list(map(operator.and_, clear, inside[n - 2:]))
+        mask = map(operator.and_, at_edge, at_edge[n - 1:])
+        if clear is not None:
+            mask = map(operator.and_, mask, clear)
+        mask = list(mask)
+        # Each column is masked before zip, so only the n-grams kept are ever made.
+        raw = Counter(zip(*(itertools.compress(stream[i:], mask) for i in range(n))))
+        limit = MAX_TERM_CHARS + n - 1  # characters of the tokens plus the spaces between them
+        # n-grams of different lengths never share a key, so plain dict.update adds them.
+        dict.update(ngrams, {joined: count for key, count in raw.items() if len(joined := " ".join(key)) <= limit})
+    return counts
+
+
+def merge_counts(parts: Iterable[DocumentCounts]) -> DocumentCounts:
+    """Reduce step: add partial counts together (order does not matter)."""
+    total = DocumentCounts()
+    for part in parts:
+        total.add(part)
+    return total
