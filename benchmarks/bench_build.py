@@ -86,7 +86,9 @@ def run_build(folder: Path, work: Path, jobs: int | None) -> tuple[float, float,
     if jobs:
         command += ["--jobs", str(jobs)]
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    # Run from the work folder: `-m` puts the current folder first on the path, and the project
+    # folder would shadow a release given by PYTHONPATH (how a "before" is measured).
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=work)
     memory = TreeMemory(process.pid)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
