@@ -241,6 +241,30 @@ MIGRATIONS.append("""
     ALTER TABLE terms ADD COLUMN english_memory_detail TEXT NOT NULL DEFAULT '';
     ALTER TABLE terms ADD COLUMN memory_json TEXT NOT NULL DEFAULT '';
     """)
+# What an entry's machine pinyin and English were computed from (release, term, category,
+# expansion), so that a build enriches only the terms whose key changed (glossary/enrich.py).
+MIGRATIONS.append("""
+    ALTER TABLE terms ADD COLUMN enrichment_key TEXT NOT NULL DEFAULT '';
+    """)
+# A counter of changes to what the workbook shows (entries and their contexts, documents,
+# merges), kept by triggers, so that a build that changes nothing can tell that the workbook it
+# wrote last is still up to date. Contexts are written with their entry (or deleted with it),
+# whose trigger counts the change.
+CHANGE_TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_counted AFTER {event} ON {table} "
+    "BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'changes'; END"
+    for table in ("terms", "documents", "merges") for event in ("INSERT", "UPDATE", "DELETE")]
+
+
+def _create_change_triggers(termbase: "Termbase") -> None:
+    for statement in CHANGE_TRIGGERS:  # one statement each: the SQL runner splits on semicolons
+        termbase.connection.execute(statement)
+
+
+MIGRATIONS.append("""
+    INSERT OR IGNORE INTO meta(key, value) VALUES ('changes', '0');
+    """)
+DATA_MIGRATIONS[len(MIGRATIONS)] = _create_change_triggers
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a command waits for another one writing the termbase
 ENGLISH_WORD_RE = re.compile(r"[a-z]{3,}")
 
@@ -509,6 +533,10 @@ class Termbase:
         row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
 
+    def changes(self) -> str:
+        """A counter that moves with every change to entries, contexts, documents or merges."""
+        return self.get_meta("changes", "") or ""
+
     def set_meta(self, key: str, value: str) -> None:
         self.connection.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
@@ -583,27 +611,41 @@ class Termbase:
         """Write machine fields of mined terms; keep every human field. Returns counts by outcome.
 
         A term that comes back after it was retired gets its ID and human fields back ("returned");
-        an untouched term the build no longer mines is retired, keeping its ID (dormant_terms)."""
+        an untouched term the build no longer mines is retired, keeping its ID (dormant_terms).
+        An entry whose machine fields and contexts are already stored as they are is not written
+        again (a rebuild rewrites only what changed)."""
         stamp = now()
         existing = {row["term"]: row for row in self.connection.execute(
-            "SELECT id, term, status, revision, english_human, notes, english_imported FROM terms")}
+            "SELECT id, term, status, revision, english_human, notes, english_imported, mined, in_corpus"
+            " FROM terms")}
         retired = dict(self.connection.execute("SELECT term, id FROM dormant_terms WHERE state = 'retired'"))
+        stored = self._stored_machine_values()
         outcome = {"added": 0, "updated": 0, "retired": 0, "returned": 0}
         mined_terms = set()
+        written: list[int] = []
+        replaced_contexts: list[tuple[int]] = []
+        new_contexts: list[tuple] = []
         for entry in entries:
             mined_terms.add(entry["term"])
             values = _machine_values(entry)
+            contexts = [(context["document_hash"], context["document"], context["sentence"], context["start"],
+                         context["end"], context["text"], context["term_start"], context["traditional"])
+                        for context in entry["contexts"]]
             if entry["term"] not in existing and entry["term"] in retired:
                 self.revive(retired[entry["term"]])
                 existing[entry["term"]] = self.get_term(retired[entry["term"]])
                 outcome["returned"] += 1
                 outcome["updated"] -= 1
             if entry["term"] in existing:
-                term_id = existing[entry["term"]]["id"]
+                row = existing[entry["term"]]
+                term_id = row["id"]
+                if row["mined"] and row["in_corpus"] and stored.get(term_id) == (tuple(values.values()), contexts):
+                    continue
                 assignments = ", ".join(f"{k} = ?" for k in values)
                 self.connection.execute(f"UPDATE terms SET {assignments}, mined = 1, in_corpus = 1, updated_at = ?"
                                         " WHERE id = ?", (*values.values(), stamp, term_id))
                 outcome["updated"] += 1
+                replaced_contexts.append((term_id,))
             else:
                 columns = ", ".join(values)
                 marks = ", ".join("?" for _ in values)
@@ -612,15 +654,14 @@ class Termbase:
                     (*values.values(), stamp, stamp))
                 term_id = cursor.lastrowid
                 outcome["added"] += 1
-            self.connection.execute("DELETE FROM contexts WHERE term_id = ?", (term_id,))
-            for rank, context in enumerate(entry["contexts"]):
-                self.connection.execute(
-                    "INSERT INTO contexts(term_id, rank, document_hash, document, sentence, start, end, text,"
-                    " term_start, traditional) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (term_id, rank, context["document_hash"], context["document"], context["sentence"],
-                     context["start"], context["end"], context["text"], context["term_start"],
-                     context["traditional"]))
-        self.refresh_search()
+            written.append(term_id)
+            new_contexts.extend((term_id, rank, *context) for rank, context in enumerate(contexts))
+        self.connection.executemany("DELETE FROM contexts WHERE term_id = ?", replaced_contexts)
+        self.connection.executemany(
+            "INSERT INTO contexts(term_id, rank, document_hash, document, sentence, start, end, text,"
+            " term_start, traditional) VALUES (?,?,?,?,?,?,?,?,?,?)", new_contexts)
+        # The lookup columns of the entries written; all of them when most were.
+        self.refresh_search(None if len(written) * 4 > len(existing) else written)
         for term, row in list(existing.items()):
             if term in mined_terms or not retire:
                 continue
@@ -631,6 +672,32 @@ class Termbase:
                 self.make_dormant(row["id"], "retired")
                 outcome["retired"] += 1
         return outcome
+
+    def _stored_machine_values(self) -> dict[int, tuple[tuple, list[tuple]]]:
+        """Per term ID: its machine values (in `_machine_values` order) and its contexts, as stored."""
+        columns = ", ".join(_MACHINE_COLUMNS)
+        values = {row[0]: tuple(row[1:]) for row in self.connection.execute(f"SELECT id, {columns} FROM terms")}
+        contexts: dict[int, list[tuple]] = {}
+        for row in self.connection.execute(
+                "SELECT term_id, document_hash, document, sentence, start, end, text, term_start, traditional"
+                " FROM contexts ORDER BY term_id, rank"):
+            contexts.setdefault(row[0], []).append(tuple(row[1:]))
+        return {term_id: (stored, contexts.get(term_id, [])) for term_id, stored in values.items()}
+
+    def cached_enrichments(self) -> dict[str, tuple[str, dict]]:
+        """Term → (enrichment key, the machine pinyin and English stored with it), for the
+        entries a build enriched (see enrich.py)."""
+        cached = {}
+        for row in self.connection.execute(
+                "SELECT term, enrichment_key, expansion_json, expansion_source, pinyin, pinyin_marks, pinyin_numbers,"
+                " pinyin_plain, initials, english_auto, english_auto_source, english_auto_detail,"
+                " english_alternatives_json, components_json, gloss FROM terms WHERE enrichment_key != ''"):
+            cached[row[0]] = (row[1], {
+                "expansion": json.loads(row[2]), "expansion_source": row[3], "pinyin": row[4],
+                "pinyin_marks": row[5], "pinyin_numbers": row[6], "pinyin_plain": row[7], "initials": row[8],
+                "english": row[9], "english_source": row[10], "english_detail": row[11],
+                "english_alternatives": json.loads(row[12]), "components": json.loads(row[13]), "gloss": row[14]})
+        return cached
 
     # --- entries that are not live: retired, or merged into another ---
 
@@ -836,8 +903,14 @@ def _machine_values(entry: dict) -> dict:
         "components_json": json.dumps(entry["components"], ensure_ascii=False),
         "search_pinyin": pinyin_key(entry["pinyin_plain"]),
         "gloss": entry.get("gloss", ""),
-
+        "enrichment_key": entry.get("enrichment_key", ""),
     }
+
+
+_MACHINE_COLUMNS = ("term", "traditional", "variants_json", "category", "score", "frequency", "documents",
+                    "expansion_json", "expansion_source", "pinyin", "pinyin_marks", "pinyin_numbers", "pinyin_plain",
+                    "initials", "english_auto", "english_auto_source", "english_auto_detail",
+                    "english_alternatives_json", "components_json", "search_pinyin", "enrichment_key")
 
 
 def _term_row(row: sqlite3.Row, contexts: list[dict]) -> TermRow:
