@@ -24,7 +24,8 @@ def _termbase(tmp_path) -> Termbase:
     termbase = Termbase(tmp_path / "tb.sqlite3")
     # a mined term as enrich reads it
     entries = [enrich(SimpleNamespace(term=term, traditional=term, variants=[], category="political term", score=1.0,
-                                      frequency=3, documents=2, expansion=[], expansion_source="", contexts=[]))
+                                      frequency=3, documents=2, expansion=[], expansion_source="", contexts=[],
+                                      score_reasons=""))
                for term in ("汽车整车", "基础设施")]
     with termbase.transaction():
         termbase.upsert_mined_terms(entries)
