@@ -48,6 +48,17 @@ def enrichment_key(term: str, category: str, expansion: list[str], expansion_sou
     return hashlib.sha1(inputs.encode("utf-8")).hexdigest()
 
 
+def outputs_digest(enriched: dict) -> str:
+    """A digest of enriched values: a stored entry is reused only while its values are still the
+    ones computed (a value changed in the termbase by other means is computed again)."""
+    values = json.dumps([enriched[name] for name in ENRICHED_FIELDS], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha1(values.encode("utf-8")).hexdigest()[:16]
+
+
+def stored_key(key: str, enriched: dict) -> str:
+    return f"{key}:{outputs_digest(enriched)}"
+
+
 def term_key(term: Term) -> str:
     return enrichment_key(term.term, term.category, term.expansion, term.expansion_source)
 
@@ -99,7 +110,7 @@ def entry(term: Term, enriched: dict, key: str = "") -> dict:
         "documents": term.documents,
         **enriched,
         "contexts": [context.to_json() for context in term.contexts],
-        "enrichment_key": key,
+        "enrichment_key": stored_key(key, enriched) if key else "",
     }
 
 

@@ -555,11 +555,11 @@ def enrich_terms(terms: list[mine.Term], cached: dict[str, tuple[str, dict]], po
                  ) -> list[dict]:
     """Entries of the finished terms: pinyin and English reused from the termbase where their
     key is unchanged, computed for the other terms only (in the pool when there are many)."""
-    from .enrich import entry, enrichment_batch, term_key
+    from .enrich import entry, enrichment_batch, stored_key, term_key
 
     keys = [term_key(term) for term in terms]
     missing = [index for index, (term, key) in enumerate(zip(terms, keys))
-               if cached.get(term.term, ("",))[0] != key]
+               if term.term not in cached or cached[term.term][0] != stored_key(key, cached[term.term][1])]
     items = [(terms[i].term, terms[i].category, terms[i].expansion, terms[i].expansion_source) for i in missing]
     batches = [items[i:i + ENRICH_BATCH] for i in range(0, len(items), ENRICH_BATCH)]
     if pool is not None and len(batches) > 1:
