@@ -9,13 +9,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from .errors import GlossaryError
+
 
 @contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[str]:
     """Yield a temporary path to write; on success it replaces target, on failure it is removed."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise GlossaryError(f"cannot write {target}: {error.strerror or error}") from None
     os.close(handle)
     try:
         yield temporary

@@ -343,7 +343,18 @@ class CleanDocument:
 
     @property
     def name(self) -> str:
-        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+        return document_name(self.path)
+
+
+# A document read from an archive record: "FILE#offset 123 URL" or "FILE#line 12 URL".
+_RECORD_RE = re.compile(r"#(?:offset|line) \d+(?: \S+)?$")
+
+
+def document_name(path: str) -> str:
+    """The file name, with the record and URL of a document read from a WARC or JSONL file."""
+    record = _RECORD_RE.search(path)
+    file = path[:record.start()] if record else path
+    return file.replace("\\", "/").rsplit("/", 1)[-1] + (record.group() if record else "")
 
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -400,7 +411,8 @@ def dateline_date(lines: list[str]) -> str | None:
     "——2024年3月5日在第十四届全国人民代表大会第二次会议上" or a resolution's "（…通过）"."""
     head = [line.strip() for line in lines if line.strip()][:DATELINE_LINES]
     for line in head:
-        if len(line) <= DATELINE_MAX_CHARS:
+        # A dateline is no sentence: "1949年10月1日，北京，开国大典。" opens a story instead.
+        if len(line) <= DATELINE_MAX_CHARS and not re.search(r"[。！？，；,;!?]", line):
             date = parse_date(line)
             if date:
                 return date
@@ -409,7 +421,7 @@ def dateline_date(lines: list[str]) -> str | None:
 
 # Raised whenever a change to cleaning can change a cleaned text: a build then cleans every file
 # again instead of trusting the digests of files it cleaned before (see pipeline.build).
-CLEANER_VERSION = "1"
+CLEANER_VERSION = "2"  # 2: web pages reduced to their main content first (glossary.formats.html)
 
 
 def clean_document(raw: RawDocument) -> CleanDocument:
@@ -489,6 +501,8 @@ def clean_document(raw: RawDocument) -> CleanDocument:
     traditional_cjk = sum(cjk_counts[i] for i in kept if traditional_flags[i])
     share = traditional_cjk / total_cjk
     script = "traditional" if share >= 0.8 else "simplified" if share <= 0.2 else "mixed"
+    # A date the file's format states (Word properties, a dump's date field) wins over the page's.
+    stated_date = parse_date(raw.date) if getattr(raw, "date", None) else None
     return CleanDocument(
         path=raw.path,
         encoding=raw.encoding,
@@ -499,9 +513,9 @@ def clean_document(raw: RawDocument) -> CleanDocument:
         sentences=sentences,
         dropped=dropped,
         mojibake=mojibake,
-        title=title,
-        date=meta["date"],
-        date_source="page" if meta["date"] else None,
+        title=getattr(raw, "title", None) or title,
+        date=stated_date or meta["date"],
+        date_source="metadata" if stated_date else "page" if meta["date"] else None,
         publication=meta["publication"],
         author=meta["author"],
     )

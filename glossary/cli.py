@@ -49,9 +49,9 @@ def reports_errors(command):
                 _fail(f"cannot write the termbase {path}: it is read-only; nothing was changed")
             _fail(f"the termbase {path} could not be used ({error}); nothing was changed")
         except OSError as error:
-            # A file we were asked to write (an unwritable --out, a full disk): one line.
-            where = f" {error.filename}" if error.filename else ""
-            _fail(f"cannot write{where}: {error.strerror or error}; nothing was changed")
+            # A file that cannot be written or read (permissions, a full disk): one line.
+            where = f"{error.filename}: " if error.filename else ""
+            _fail(f"{where}{error.strerror or error}; nothing was changed")
         except Exception as error:  # noqa: BLE001 - last line of defence for the user
             if os.environ.get("GLOSSARY_DEBUG"):
                 raise
@@ -59,6 +59,9 @@ def reports_errors(command):
         finally:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
+            from . import store
+
+            store.busy_timeout_option = None
 
     return wrapper
 
@@ -78,8 +81,9 @@ def _stop_on_sigterm():
 
 
 def _set_busy_timeout(context, parameter, value):
-    if value is not None:
-        os.environ["GLOSSARY_BUSY_TIMEOUT"] = str(value)
+    from . import store
+
+    store.busy_timeout_option = value  # for this command only (reports_errors resets it)
     return value
 
 
@@ -93,6 +97,11 @@ def _warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 
 
+TEXT_FIELD_OPTION = click.option(
+    "--text-field", default=None, metavar="NAME",
+    help="JSONL dumps: the field holding each page's text (default: the first of text, content, html, body).")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="glossary", message="%(prog)s %(version)s")
 def main():
@@ -102,13 +111,14 @@ def main():
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--show", is_flag=True, help="Also print each document's cleaned simplified text.")
+@TEXT_FIELD_OPTION
 @reports_errors
-def clean(paths, show):
+def clean(paths, show, text_field):
     """Report how each document in PATHS was read and cleaned."""
     from .clean import clean_document
     from .read import read_documents
 
-    for raw in read_documents(paths, warn=_warn):
+    for raw in read_documents(paths, warn=_warn, text_field=text_field):
         document = clean_document(raw)
         click.echo(f"== {document.path}")
         click.echo(f"encoding: {document.encoding}   script: {document.script}")
@@ -180,9 +190,10 @@ def DB_OPTION(command):
 @click.option("--new-since", default=None, metavar="DATE",
               help="Start of the period the workbook's New sheet shows (default: 1 January of the latest "
                    "document's year).")
+@TEXT_FIELD_OPTION
 @reports_errors
 def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, max_terms, min_score, jobs, cluster,
-          store, date_pattern, new_since):
+          store, date_pattern, new_since, text_field):
     """Mine PATHS (default: seeds/) into the termbase and write the workbook.
 
     Only documents the termbase has not seen are read; translators' English, status and notes
@@ -224,13 +235,16 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
         else:
             report = run_build(list(paths) or ["seeds"], db_path=db, settings=settings, jobs=jobs,
                                write_workbook=write_workbook, out=out, warn=_warn, progress=progress,
-                               date_pattern=date_pattern)
+                               date_pattern=date_pattern, text_field=text_field)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     replacing = f" ({report.documents_replaced} replacing an earlier version)" if report.documents_replaced else ""
     click.echo(f"documents: {report.documents_seen} read, {report.documents_added} new{replacing}, "
                f"{report.duplicates} already in the termbase")
+    if report.records_skipped:
+        click.echo("archive records skipped: " + ", ".join(
+            f"{n} {reason}" for reason, n in sorted(report.records_skipped.items())))
     if report.unchanged:
         click.echo("corpus and settings unchanged: terms left as they were")
     else:
@@ -476,6 +490,8 @@ def _print_match(match, colour: bool) -> None:
     click.echo(style(match.term, bold=True) + traditional + "  " + match.pinyin)
     english = match.english or "(no English yet)"
     click.echo(f"  {english}  [{match.english_source}]")
+    if match.gloss:
+        click.echo(f"  gloss (not a rendering): {match.gloss}")
     facts = [match.category, f"{match.frequency}× in {match.documents} document{'s' if match.documents != 1 else ''}",
              f"status {match.status}", f"matched by {match.matched_by}"]
     click.echo("  " + " · ".join(fact for fact in facts if fact))

@@ -162,6 +162,29 @@ def period_of(date: str | None, by_month: bool) -> str:
     return date[:4]
 
 
+PAGE_DATE_TOLERANCE_DAYS = 7  # a page's date this close to its file name's full date is kept
+
+
+def _named_day(paths: list[str], pattern: re.Pattern | None) -> DatedPath | None:
+    """A full date (day precision) the file's name or --date-pattern gives, if any."""
+    for path in sorted(set(paths)):
+        found = date_from_path(path, pattern)
+        if found.date and len(found.date) == 10 and found.source in (SOURCE_FILE_NAME, SOURCE_PATTERN):
+            return found
+    return None
+
+
+def _within_days(first: str, second: str | None, days: int) -> bool:
+    from datetime import date as calendar_date
+
+    if not second:
+        return False
+    if len(second) != 10:
+        return first.startswith(second)
+    a, b = calendar_date.fromisoformat(first), calendar_date.fromisoformat(second)
+    return abs((a - b).days) <= days
+
+
 def assign_dates(termbase, cleaned: list[tuple[str, str]], pattern: re.Pattern | None = None) -> int:
     """Give each document of this build (absolute path, document hash) its date and its source:
     the page's date when it has one, else what its path says. Documents stored before this
@@ -182,7 +205,14 @@ def assign_dates(termbase, cleaned: list[tuple[str, str]], pattern: re.Pattern |
             continue
         date, source = row[0], row[1]
         if source == SOURCE_PAGE or (source is None and date):
-            if source is None:
+            named = _named_day(candidates, pattern)
+            if named and not _within_days(named.date, date, PAGE_DATE_TOLERANCE_DAYS):
+                # Dates read from a page are found by heuristics; a full date deliberately put
+                # in the file's name (20190215-08-01.txt) wins over a page date far from it.
+                connection.execute("UPDATE documents SET date = ?, date_source = ? WHERE hash = ?",
+                                   (named.date, named.source, document_hash))
+                changed += 1
+            elif source is None:
                 connection.execute("UPDATE documents SET date_source = ? WHERE hash = ?", (SOURCE_PAGE, document_hash))
                 changed += 1
             continue

@@ -35,6 +35,7 @@ def enrich(term: Term) -> dict:
         "english_source": english.source,
         "english_detail": english.detail,
         "english_alternatives": english.alternatives,
+        "gloss": english.gloss,
         "components": components,
         "contexts": [context.to_json() for context in term.contexts],
     }

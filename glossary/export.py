@@ -74,6 +74,8 @@ def tbx_text(rows: list[TermRow]) -> str:
             out.write(f'<descrip type="context">{_xml(context["text"])}</descrip>\n')
             out.write(f'<admin type="source">{_xml(context["document"])}</admin>\n')
         out.write(f"<note>pinyin: {_xml(row.pinyin)}</note>\n")
+        if row.gloss:
+            out.write(f"<note>gloss (dictionary senses of the parts, not a rendering): {_xml(row.gloss)}</note>\n")
         out.write("</tig>\n</langSet>\n")
         if row.traditional and row.traditional != row.term:
             out.write('<langSet xml:lang="zh-TW">\n<tig>\n')
@@ -93,7 +95,7 @@ def tbx_text(rows: list[TermRow]) -> str:
 
 
 CSV_COLUMNS = ["zh-CN", "en", "zh-TW", "pinyin", "category", "definition", "english source", "status", "note",
-               "context", "context source", "frequency", "documents", "id"]
+               "context", "context source", "frequency", "documents", "id", "gloss"]
 
 
 def csv_text_of(rows: list[TermRow]) -> str:
@@ -106,7 +108,7 @@ def csv_text_of(rows: list[TermRow]) -> str:
         values = [row.term, row.english, row.traditional, row.pinyin, row.category, "、".join(row.expansion),
                   row.english_source, row.status, row.notes, context["text"] if context else "",
                   context["document"] if context else ""]
-        writer.writerow([csv_text(v) for v in values] + [row.frequency, row.documents, row.id])
+        writer.writerow([csv_text(v) for v in values] + [row.frequency, row.documents, row.id, csv_text(row.gloss)])
     return out.getvalue()
 
 

@@ -100,7 +100,7 @@ def _formula_cells(path: Path, columns: dict[str, int]) -> dict[int, dict[str, s
         workbook.close()
 
 
-def _cached_formula_cells(path: Path) -> bool:
+def _has_formulas(path: Path) -> bool:
     """Whether any worksheet of the file holds a formula at all (most never do)."""
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
@@ -145,7 +145,7 @@ def _read_workbook_rows(path: Path):
             if required.casefold() not in folded:
                 raise GlossaryError(f"{path.name}: sheet 'Glossary' has no column '{required}' in its header row")
         columns = {required: folded[required.casefold()] for required in REQUIRED_HEADERS}
-        formulas = _formula_cells(path, columns) if _cached_formula_cells(path) else {}
+        formulas = _formula_cells(path, columns) if _has_formulas(path) else {}
         data = []
         for number, values in enumerate(rows, start=2):
             values = list(values)
@@ -299,7 +299,7 @@ def plan_import(termbase: Termbase, path: str | os.PathLike, prefer: str | None 
             report.not_applied.append(NotApplied(number, record["Term"],
                                                  f"ID {term_id} is {entry['term']!r}, not {record['Term']!r}"))
             continue
-        seen_terms.setdefault(to_simplified(entry["term"]), number)
+        seen_terms.setdefault(entry["term"], number)  # headwords are simplified already
         exported = revisions.get(term_id)
         exported_values = ({"english": exported.get("English", ""), "status": exported.get("Status", ""),
                             "notes": exported.get("Notes", "")} if exported else termbase.human_values(entry))

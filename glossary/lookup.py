@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import GlossaryError
-from .store import EFFECTIVE_ENGLISH_SQL, busy_message, busy_timeout, is_busy_error, pinyin_key, resolve_db_path
+from .store import (EFFECTIVE_ENGLISH_SQL, MIGRATIONS, Termbase, busy_message, busy_timeout, is_busy_error, pinyin_key,
+                    resolve_db_path)
 
 RANKS = ("exact", "prefix", "pinyin", "initials", "english", "substring", "near miss")
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -29,7 +30,7 @@ _SOURCE = ("CASE WHEN english_human != '' THEN (CASE WHEN status = 'approved' TH
            "ELSE english_auto_source END")
 _COLUMNS = (f"id, term, traditional, variants_json, pinyin, pinyin_numbers, initials, search_pinyin, category, "
             f"expansion_json, frequency, documents, score, score_reasons, status, {_EFFECTIVE_ENGLISH} AS english, "
-            f"{_SOURCE} AS english_source")
+            f"{_SOURCE} AS english_source, gloss")
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Match:
     contexts: list[dict] = field(default_factory=list)
     score: float = 0.0
     score_reasons: str = ""
+    gloss: str = ""  # dictionary senses of the parts, when no English meets the rules
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -176,6 +178,12 @@ def _connect(path: str | None) -> sqlite3.Connection:
         connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=busy_timeout())
         connection.row_factory = sqlite3.Row
         connection.execute("SELECT search_pinyin FROM terms LIMIT 1")
+        if connection.execute("PRAGMA user_version").fetchone()[0] < len(MIGRATIONS):
+            # A termbase of an earlier release: upgrade it once, as every other command would.
+            connection.close()
+            Termbase(db).close()
+            connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=busy_timeout())
+            connection.row_factory = sqlite3.Row
     except sqlite3.DatabaseError as error:
         if is_busy_error(error):
             raise GlossaryError(busy_message(db, error)) from None
@@ -471,4 +479,4 @@ def _match(connection: sqlite3.Connection, row: sqlite3.Row, matched_by: str) ->
                  pinyin_numbers=row["pinyin_numbers"], english=row["english"], english_source=row["english_source"],
                  category=row["category"], expansion=json.loads(row["expansion_json"]), frequency=row["frequency"],
                  documents=row["documents"], status=row["status"], matched_by=matched_by, contexts=contexts,
-                 score=row["score"], score_reasons=row["score_reasons"])
+                 score=row["score"], score_reasons=row["score_reasons"], gloss=row["gloss"])

@@ -269,10 +269,10 @@ def parse_delimited(name: str, data: bytes, mapping=None):
         delimiter = "\t" if "\t" in sample else ","
     try:
         # strict: a quote left open is an error, not a field that swallows the rows after it.
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+        rows = list(reader)
     except csv.Error as error:
-        raise GlossaryError(f"{name}: not a well-formed {'TSV' if delimiter == chr(9) else 'CSV'} file "
-                            f"({error}; a quote left open?)") from None
+        raise GlossaryError(f"{name}: line {reader.line_num}: a quote left open or misplaced ({error})") from None
     entries, used = _entries_from_rows(name, rows, mapping, "row")
     label = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}[delimiter]
     return entries, f"{'TSV' if delimiter == chr(9) else 'CSV'} ({encoding}, {label}-separated)", used
@@ -427,7 +427,13 @@ def add_entries(termbase: Termbase, terms: list, category: str, not_in_corpus: l
     found = mine.locate_all((document_from_blob(r) for r in termbase.stored_document_blobs()), wanted)
     stamp = now()
     ids = {}
+    retired = dict(termbase.connection.execute("SELECT term, id FROM dormant_terms WHERE state = 'retired'"))
     for simplified, traditional in pairs:
+        if simplified in retired:
+            # A retired entry comes back under its ID, with what it had; never a second ID.
+            termbase.revive(retired[simplified])
+            ids[simplified] = retired[simplified]
+            continue
         pinyin = to_pinyin(simplified)
         frequency = found.frequency.get(simplified, 0)
         contexts = mine.choose_contexts(simplified, found.contexts.get(simplified, []))

@@ -16,6 +16,7 @@ import json
 import os
 import signal
 import threading
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
@@ -23,16 +24,21 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from . import dates, mine, timeline
-from .clean import CLEANER_VERSION, CleanDocument, Sentence, clean_document
+from . import dates, formats, mine, timeline
+from .clean import CLEANER_VERSION, CleanDocument, Sentence, clean_document, document_name
 from .errors import GlossaryError
-from .read import document_from_bytes, find_documents, source_digest
+from .read import document_from_bytes, find_documents, raw_from_record, source_digest
 from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
 
 if TYPE_CHECKING:
     from .timeline import TimelineSummary
 
 SMALL_CORPUS = 8  # files; below this a process pool costs more than it saves
+SMALL_ARCHIVES = 4 * 1024 * 1024  # bytes of WARC/JSONL; below this too
+# Records of an archive go to the workers in batches of at most this many records or bytes, and
+# only a few batches are in flight: an archive of any size streams through bounded memory.
+RECORDS_PER_BATCH = 200
+BATCH_BYTES = 2 * 1024 * 1024
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
@@ -50,6 +56,7 @@ class BuildReport:
     returned: int = 0  # retired terms mined again, under their old IDs
     unchanged: bool = False
     workbook: str | None = None
+    records_skipped: dict[str, int] = field(default_factory=dict)  # archive records that are not documents
     cluster: object = None  # cluster.ClusterStats of a build on a Dask cluster
     timeline: "TimelineSummary | None" = None  # documents' dates, undated ones named
 
@@ -78,6 +85,24 @@ def clean_and_tokenize(path: str, read: Callable[[str], tuple[bytes, str]] = rea
         raw = document_from_bytes(Path(path), data)
     except (ValueError, OSError) as error:
         return path, None, None, [], str(error)
+    return (path, *_document_record(raw, digest, source_path))
+
+
+def clean_and_tokenize_record(item: formats.Record) -> tuple[str, dict | None, mine.DocumentCounts | None,
+                                                             list[str], str | None]:
+    """Map step 1, for one record of a WARC archive or JSONL dump: as clean_and_tokenize."""
+    label = f"{item.path} {item.record}"
+    if item.payload is None:
+        return label, {"hash": _known_sources[item.digest], "digest": item.digest, "source_path": item.source_path,
+                       "stored": True}, None, [], None
+    try:
+        raw = raw_from_record(item)
+    except (ValueError, OSError) as error:
+        return label, None, None, [], str(error)
+    return (label, *_document_record(raw, item.digest, item.source_path))
+
+
+def _document_record(raw, digest: str, source_path: str):
     document = clean_document(raw)
     tokens, counts = mine.tokenize_document(document)
     sentences = [[s.index, s.paragraph, s.start, s.end, s.text, s.traditional, s.mojibake]
@@ -91,7 +116,7 @@ def clean_and_tokenize(path: str, read: Callable[[str], tuple[bytes, str]] = rea
         "sentences": pack(sentences), "counts": pack(counts.to_json()), "tokens": pack_tokens(tokens),
         "digest": digest, "source_path": source_path,
     }
-    return path, record, counts, tokens, None
+    return record, counts, tokens, None
 
 
 _known_hashes: frozenset[str] = frozenset()
@@ -184,7 +209,8 @@ def clean_and_count_batch(paths: list[str], read: Callable[[str], tuple[bytes, s
     tokens: list[str] = []
     hashes: set[str] = set()
     for path in paths:
-        path, record, counts, document_tokens, error = clean_and_tokenize(path, read)
+        path, record, counts, document_tokens, error = (
+            clean_and_tokenize(path, read) if isinstance(path, str) else clean_and_tokenize_record(path))
         if record is not None and record["hash"] not in _known_hashes and record["hash"] not in hashes:
             hashes.add(record["hash"])
             merged.add(counts)
@@ -203,7 +229,7 @@ def document_from_blob(row: tuple) -> CleanDocument:
 
 def _name_and_hash(row: tuple) -> tuple[str, str]:
     document_hash, path = row[0], row[1]
-    return path.replace("\\", "/").rsplit("/", 1)[-1], document_hash
+    return document_name(path), document_hash
 
 
 def locate_batch(args: tuple[list[tuple], list[mine.Term], bool]) -> mine.Occurrences:
@@ -243,6 +269,7 @@ def build(
     out: str | None = None,
     warn: Callable[[str], None] = lambda message: None,
     progress: Callable[[int, int], None] | None = None,
+    text_field: str | None = None,
     date_pattern: str | None = None,
 ) -> BuildReport:
     report = BuildReport()
@@ -250,8 +277,10 @@ def build(
     files = [str(p) for p in find_documents(paths)]
     if not files:
         raise GlossaryError("no text documents found in " + ", ".join(map(str, paths)))
+    archives = [path for path in files if formats.is_container(path)]
     if not jobs:
-        jobs = default_jobs() if len(files) >= SMALL_CORPUS else 1
+        large = len(files) >= SMALL_CORPUS or sum(_size(path) for path in archives) >= SMALL_ARCHIVES
+        jobs = default_jobs() if large else 1
     elif jobs > default_jobs():
         warn(f"--jobs {jobs} is more than the {default_jobs()} CPU cores available; using {default_jobs()}")
         jobs = default_jobs()
@@ -270,9 +299,18 @@ def build(
     try:
         with pool_context as pool:
             fingerprint = settings_fingerprint(settings)
-            size = max(1, len(files) // (jobs * 16))
-            batches = [files[i:i + size] for i in range(0, len(files), size)]
-            results = (pool.map(clean_and_count_batch, batches) if pool
+            single_files = set(files) - set(archives)
+            size = max(1, len(single_files) // (jobs * 16))
+            number = 0
+
+            def file_done():
+                nonlocal number
+                number += 1
+                if progress:
+                    progress(number, len(files))
+
+            batches = work_batches(files, size, sources, text_field, report, warn, file_done)
+            results = (bounded_map(pool, clean_and_count_batch, batches, jobs * 2) if pool
                        else map(clean_and_count_batch, batches))
             # Dictionaries the parent needs only if there is mining to do: loaded as soon as a new
             # document shows there is, while the parent mostly waits for the workers.
@@ -286,13 +324,11 @@ def build(
                     retokenize_stored(termbase)
                 seen_hashes: set[str] = set()
                 cleaned: list[tuple[str, str]] = []  # (absolute path, document) of every file read
-                number = 0
                 for batch, batch_counts in results:
                     new_counts.add(batch_counts)
                     for path, record, error in batch:
-                        number += 1
-                        if progress:
-                            progress(number, len(files))
+                        if path in single_files:  # an archive's progress is counted as it is read
+                            file_done()
                         if error:
                             warn(f"skipped {path}: {error}")
                             report.skipped.append(path)
@@ -354,6 +390,71 @@ def build(
         return report
     finally:
         termbase.close()
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def work_batches(files: list[str], size: int, sources: dict[str, str], text_field: str | None,
+                 report: BuildReport, warn: Callable[[str], None], file_done: Callable[[], None]):
+    """The map's input, lazily: plain files in batches of `size`, and each archive's records as
+    they are streamed from it, in batches bounded in count and bytes. A record whose content the
+    termbase already holds goes without its payload; skipped records are counted (and malformed
+    ones reported) here."""
+    singles: list = []
+    for path in files:
+        if not formats.is_container(path):
+            singles.append(path)
+            if len(singles) >= size:
+                yield singles
+                singles = []
+            continue
+        batch: list = []
+        batch_bytes = 0
+        skipped: dict[str, int] = {}
+        for item in formats.iter_records(path, text_field, sources):
+            if isinstance(item, formats.Broken):
+                warn(f"skipped the rest of {item.path}: {item.reason}")
+                report.skipped.append(item.path)
+                continue
+            if isinstance(item, formats.Skipped):
+                reason = "malformed or unreadable" if item.warn else item.reason
+                report.records_skipped[reason] = report.records_skipped.get(reason, 0) + 1
+                if item.warn:
+                    warn(f"skipped {item.path} {item.record}: {item.reason}")
+                else:
+                    skipped[item.reason] = skipped.get(item.reason, 0) + 1
+                continue
+            if item.digest in sources:
+                item = item.without_payload()
+            batch.append(item)
+            batch_bytes += len(item.payload or "")
+            if len(batch) >= RECORDS_PER_BATCH or batch_bytes >= BATCH_BYTES:
+                yield batch
+                batch, batch_bytes = [], 0
+        if batch:
+            yield batch
+        if skipped:
+            warn(formats.skipped_summary(path, skipped))
+        file_done()
+    if singles:
+        yield singles
+
+
+def bounded_map(pool, function, iterable, ahead: int):
+    """pool.map, in order, but with at most `ahead` tasks submitted and not yet taken: the
+    input is consumed only as fast as the workers get through it."""
+    pending: deque = deque()
+    for item in iterable:
+        pending.append(pool.submit(function, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def retokenize_stored(termbase: Termbase) -> None:

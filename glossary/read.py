@@ -11,10 +11,11 @@ from typing import Callable, Iterable, Iterator
 
 from charset_normalizer import from_bytes
 
+from . import formats
 from .errors import GlossaryError
 from .hanzi import is_common_hanzi
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".text")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".text", ".shtml")
 
 # Chinese pages are written in one of these; anything else charset-normalizer guesses for
 # CJK bytes is a near miss (e.g. cp949 for GB18030), so we prefer these when they decode.
@@ -27,6 +28,9 @@ class RawDocument:
     text: str
     encoding: str
     size: int
+    # Known from the file's format rather than its text (Word properties, a dump's fields).
+    title: str | None = None
+    date: str | None = None
 
 
 def find_documents(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -38,10 +42,11 @@ def find_documents(paths: Iterable[str | os.PathLike]) -> list[Path]:
             raise GlossaryError(f"no such file or folder: {path}")
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES:
+                if child.is_file() and (child.suffix.lower() in TEXT_SUFFIXES or formats.kind_of(child)):
                     found.append(child)
         else:
             found.append(path)
+    formats.require_readers(found)
     return found
 
 
@@ -141,21 +146,41 @@ def document_from_bytes(path: Path, data: bytes) -> RawDocument:
     """Decode a file's bytes (raises ValueError when they are empty or not text)."""
     if not data.strip():
         raise ValueError("empty file")
+    if formats.is_container(path):
+        # Many documents, streamed by pipeline.work_batches; never one document of its bytes.
+        raise ValueError("an archive of many documents: its records are read by `glossary build` without --cluster")
+    if formats.kind_of(path) in ("docx", "pdf"):
+        text, meta = formats.read_single(path, data)
+        if not text.strip():
+            raise ValueError("no text in it")
+        return RawDocument(path=str(path), text=text, encoding=meta["encoding"], size=len(data),
+                           title=meta.get("title"), date=meta.get("date"))
     text, encoding = decode_bytes(data)
     if not text.strip():
         raise ValueError("empty file")
+    if str(path).lower().endswith(formats.HTML_SUFFIXES):
+        from .formats.html import page_document
+
+        text, meta = page_document(text)
+        return RawDocument(path=str(path), text=text, encoding=encoding, size=len(data), title=meta.get("title"),
+                           date=meta.get("date"))
     return RawDocument(path=str(path), text=text, encoding=encoding, size=len(data))
 
 
 def read_documents(
-    paths: Iterable[str | os.PathLike], warn: Callable[[str], None] | None = None
+    paths: Iterable[str | os.PathLike], warn: Callable[[str], None] | None = None, text_field: str | None = None
 ) -> Iterator[RawDocument]:
     """Yield every readable document under paths; warn (one line) about each skipped file."""
     files = find_documents(paths)
     if not files:
-        raise GlossaryError("no text documents found (looked for " + ", ".join(TEXT_SUFFIXES) + ")")
+        raise GlossaryError("no text documents found (looked for " + ", ".join(TEXT_SUFFIXES + tuple(formats.SUFFIXES)) + ")")
     yielded = 0
     for path in files:
+        if formats.is_container(path):
+            for document in raw_documents(path, warn, text_field):
+                yielded += 1
+                yield document
+            continue
         try:
             document = read_document(path)
         except (ValueError, OSError) as error:
@@ -166,3 +191,51 @@ def read_documents(
         yield document
     if yielded == 0:
         raise GlossaryError("no readable document in the given paths")
+
+
+def raw_from_record(record: formats.Record) -> RawDocument:
+    """The decoded document of one archive record (its HTML reduced by `html.page_text`)."""
+    from .formats.html import page_document
+
+    payload = record.payload
+    if isinstance(payload, bytes):
+        text = None
+        if record.charset:
+            try:
+                text, encoding = payload.decode(record.charset), record.charset.lower()
+            except (LookupError, UnicodeDecodeError):
+                text = None
+        if text is None:
+            text, encoding = decode_bytes(payload)
+        size = len(payload)
+    else:
+        text, encoding, size = payload or "", "utf-8", len((payload or "").encode("utf-8"))
+    title, date = record.title, record.date
+    if record.html:
+        text, meta = page_document(text)
+        title, date = title or meta.get("title"), date or meta.get("date")
+    if not text.strip():
+        raise ValueError("no text in it")
+    return RawDocument(path=record.document_path, text=text, encoding=encoding, size=size, title=title, date=date)
+
+
+def raw_documents(path, warn=None, text_field: str | None = None):
+    """Every document of an archive, decoded (for `glossary clean`); skips are reported."""
+    counts: dict[str, int] = {}
+    for item in formats.iter_records(path, text_field):
+        if isinstance(item, formats.Broken):
+            if warn:
+                warn(f"skipped the rest of {item.path}: {item.reason}")
+        elif isinstance(item, formats.Skipped):
+            if item.warn and warn:
+                warn(f"skipped {item.path} {item.record}: {item.reason}")
+            elif not item.warn:
+                counts[item.reason] = counts.get(item.reason, 0) + 1
+        else:
+            try:
+                yield raw_from_record(item)
+            except ValueError as error:
+                if warn:
+                    warn(f"skipped {item.path} {item.record}: {error}")
+    if counts and warn:
+        warn(formats.skipped_summary(str(path), counts))

@@ -211,6 +211,10 @@ MIGRATIONS.append("""
 MIGRATIONS.append("""
     ALTER TABLE terms ADD COLUMN score_reasons TEXT NOT NULL DEFAULT '';
     """)
+# The Gloss, the dictionary senses of a term's parts where no English meets the rules.
+MIGRATIONS.append("""
+    ALTER TABLE terms ADD COLUMN gloss TEXT NOT NULL DEFAULT '';
+    """)
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a command waits for another one writing the termbase
 ENGLISH_WORD_RE = re.compile(r"[a-z]{3,}")
 
@@ -321,6 +325,7 @@ class TermRow:
     contexts: list[dict]
     imported_note: str = ""
     score_reasons: str = ""
+    gloss: str = ""  # the dictionary senses of the term's parts: a hint, never a rendering
 
 
 EFFECTIVE_ENGLISH_SQL = ("CASE WHEN english_human != '' THEN english_human "
@@ -337,9 +342,14 @@ def effective_english(row: sqlite3.Row) -> tuple[str, str, str]:
     return row["english_auto"], row["english_auto_source"], row["english_auto_detail"]
 
 
+busy_timeout_option: float | None = None  # --busy-timeout of the running command
+
+
 def busy_timeout() -> float:
     """Seconds to wait for a termbase another command is writing: --busy-timeout, else
     GLOSSARY_BUSY_TIMEOUT, else 30."""
+    if busy_timeout_option is not None:
+        return busy_timeout_option
     value = os.environ.get("GLOSSARY_BUSY_TIMEOUT")
     try:
         return float(value) if value else DEFAULT_BUSY_TIMEOUT
@@ -435,7 +445,12 @@ class Termbase:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if is_busy_error(error):
+                raise GlossaryError(busy_message(self.path, error)) from None
+            raise
         try:
             yield self.connection
         except BaseException:
@@ -780,6 +795,7 @@ def _machine_values(entry: dict) -> dict:
         "english_alternatives_json": json.dumps(entry["english_alternatives"], ensure_ascii=False),
         "components_json": json.dumps(entry["components"], ensure_ascii=False),
         "search_pinyin": pinyin_key(entry["pinyin_plain"]),
+        "gloss": entry.get("gloss", ""),
 
     }
 
@@ -797,4 +813,4 @@ def _term_row(row: sqlite3.Row, contexts: list[dict]) -> TermRow:
         components=json.loads(row["components_json"]), english_human=row["english_human"],
         status=row["status"], notes=row["notes"], revision=row["revision"], in_corpus=bool(row["in_corpus"]),
         forbidden=bool(row["forbidden"]), contexts=contexts, imported_note=row["imported_note"],
-        score_reasons=row["score_reasons"])
+        score_reasons=row["score_reasons"], gloss=row["gloss"])

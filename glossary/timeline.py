@@ -35,7 +35,7 @@ def _cjk_characters(text: str) -> int:
 def minable_text(blob: bytes) -> tuple[str, int]:
     """A stored document's sentences free of mojibake, each after a newline (no surface holds
     one, so no match spans two sentences), and how many Chinese characters they hold."""
-    texts = [item[4] for item in unpack(blob) if not item[6]]
+    texts = [item[4] for item in unpack(blob) if not item[6]] if blob else []
     text = "\n" + "\n".join(texts) + "\n"
     return text, _cjk_characters(text)
 
@@ -117,6 +117,10 @@ def refresh(termbase: Termbase, dates_changed: bool = True,
     connection.executemany("DELETE FROM timeline_surfaces WHERE surface = ?", gone_surfaces)
     new_documents = documents - scanned_documents
     new_surfaces = sorted(surfaces - scanned_surfaces)
+    if scan is scan_stored and termbase.get_meta("document_store"):
+        # The documents' sentences live in a cluster's store (merge, split): only a cluster build
+        # can count there. What is new stays unscanned, and unmarked, until it does.
+        new_documents, new_surfaces = set(), []
     if not (new_documents or new_surfaces or gone_documents or gone_surfaces or dates_changed):
         return summary_of(termbase)
     summary = TimelineSummary(scanned_documents=len(new_documents),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -31,6 +32,7 @@ GLOSSARY_COLUMNS = [
     ("English provenance", 34), ("Category", 16), ("Expansion", 40), ("Frequency", 10), ("Documents", 10),
     ("Context", 70), ("Source", 26), ("Status", 12), ("Notes", 32), ("All contexts", 12),
     ("First seen", 12), ("Last seen", 16), ("Score", 9), ("Score reasons", 40),
+    ("Gloss", 40),
 ]
 EDITABLE_COLUMNS = {"English", "Status", "Notes"}
 REVISION_COLUMNS = ["ID", "Revision", "English", "Status", "Notes"]
@@ -125,7 +127,7 @@ def _glossary_sheet(workbook: Workbook, rows: list[TermRow], sightings: dict[int
         expansion = _components_text(row)
         height = row_height([(row.english, widths["English"]), (provenance, widths["English provenance"]),
                              (expansion, widths["Expansion"]), (best["text"] if best else "", widths["Context"]),
-                             (row.notes, widths["Notes"])])
+                             (row.notes, widths["Notes"]), (row.gloss, widths["Gloss"])])
         link = None
         if row.contexts:
             link = Cell(f"{len(row.contexts)} ▸", LINK, link=f"'Contexts'!A{context_row}",
@@ -139,7 +141,7 @@ def _glossary_sheet(workbook: Workbook, rows: list[TermRow], sightings: dict[int
             best["document"] if best else ("" if row.in_corpus else "not in corpus"),
             Cell(row.status, EDITABLE), Cell(row.notes, EDITABLE_WRAP), link,
             *(sightings or {}).get(row.id, ("", "")),
-            row.score, Cell(row.score_reasons, WRAP),
+            row.score, Cell(row.score_reasons, WRAP), Cell(row.gloss, WRAP),
         ], height=height)
     _filter(sheet, GLOSSARY_COLUMNS)
 
@@ -179,6 +181,14 @@ def _contexts_sheet(workbook: Workbook, rows: list[TermRow]) -> None:
                 highlighted(traditional, context["term_start"], length) if traditional else "",
             ], height=height)
     _filter(sheet, columns)
+
+
+def _record_origin(path: str) -> tuple[str, str, str]:
+    """(file, record, URL) of a document: record and URL only for one read from a WARC or JSONL."""
+    match = re.search(r"#((?:offset|line) \d+)(?: (\S+))?$", path)
+    if not match:
+        return path, "", ""
+    return path[:match.start()], match.group(1), match.group(2) or ""
 
 
 NEW_SHEET = "New"
@@ -230,7 +240,8 @@ def _date_source(document) -> str:
 def _sources_sheet(workbook: Workbook, documents) -> None:
     columns = [("File", 30), ("Title", 44), ("Date", 12), ("Publication", 22), ("Author", 16), ("Encoding", 11),
                ("Script", 12), ("Lines dropped", 9), ("Why dropped", 50), ("Mojibake segments", 10),
-               ("Mojibake", 30), ("Content hash", 20), ("Added", 22), ("Date source", 14)]
+               ("Mojibake", 30), ("Content hash", 20), ("Added", 22), ("Date source", 14), ("Record", 14),
+               ("URL", 40)]
     sheet = _header(workbook, "Sources", columns)
     for document in documents:
         dropped = json.loads(document["dropped_json"])
@@ -239,12 +250,12 @@ def _sources_sheet(workbook: Workbook, documents) -> None:
         for _, reason in dropped:
             reasons[reason] = reasons.get(reason, 0) + 1
         sheet.append([
-            document["path"], Cell(document["title"] or "", WRAP), document["date"] or "",
+            _record_origin(document["path"])[0], Cell(document["title"] or "", WRAP), document["date"] or "",
             document["publication"] or "", document["author"] or "", document["encoding"] or "",
             document["script"] or "", len(dropped),
             Cell("; ".join(f"{reason} ×{n}" for reason, n in sorted(reasons.items())), WRAP),
             len(mojibake), Cell(" | ".join(m[2] for m in mojibake), WRAP), document["hash"][:16],
-            document["added_at"], _date_source(document),
+            document["added_at"], _date_source(document), *_record_origin(document["path"])[1:],
         ])
     _filter(sheet, columns)
 
@@ -262,12 +273,16 @@ ABOUT_TEXT = [
      "glossary import THIS-FILE.xlsx"),
     ("English source: reference", "An established rendering from an official or standard publication, named in "
      "English provenance."),
-    ("English source: dictionary draft", "Composed word by word from CC-CEDICT glosses (or by the standard naming "
-     "pattern of Party plenums and congresses): a draft to check, never an established rendering."),
+    ("English source: dictionary draft", "A draft to check, never an established rendering, made only by a strict "
+     "rule: the whole term is a CC-CEDICT headword in a fitting sense; or every part has a reference rendering or "
+     "a domain gloss and the parts are put in English order; or a naming pattern (Party plenums and congresses, "
+     "NPC sessions, Five-Year Plans); or a numbered slogan given by the renderings of its components."),
     ("English source: approved", "A translator's rendering, approved in the termbase; it always wins."),
     ("English source: translator edit", "A translator's rendering not yet approved."),
     ("English source: imported: FILE", "From an outside glossary brought in with glossary import."),
-    ("English source: none", "No reference and no dictionary gloss: the term needs a translator."),
+    ("English source: none", "No English that meets the rules: the term needs a translator. The Gloss column then "
+     "gives the dictionary senses of the term's parts (营商 … · 环境 environment/circumstances): a hint, never a "
+     "rendering."),
     ("Dictionary", "Draft English uses " + CEDICT_CREDIT + "."),
 ]
 

@@ -170,3 +170,18 @@ def test_an_older_termbase_is_upgraded_without_losing_contexts_or_reusing_delete
             new_id = termbase.connection.execute(
                 "INSERT INTO terms(term, created_at, updated_at) VALUES ('新词', 'now', 'now')").lastrowid
         assert new_id == highest + 6
+
+
+def test_an_outside_glossary_naming_a_retired_term_brings_it_back_under_its_id(tmp_path, corpus):
+    db, out = tmp_path / "tb.sqlite3", tmp_path / "glossary.xlsx"
+    assert _invoke("build", corpus, "--db", db, "--out", out).exit_code == 0
+    before = _ids(db)
+    assert _invoke("build", corpus, "--db", db, "--out", out, "--min-freq", "4").exit_code == 0
+    retired = sorted(set(before) - set(_ids(db)))[0]
+    source = tmp_path / "client.csv"
+    source.write_text(f"zh,en\n{retired},from the client\n", encoding="utf-8")
+    result = _invoke("import", source, "--db", db)
+    assert result.exit_code == 0, result.output
+    assert _ids(db)[retired] == before[retired]
+    with Termbase(db) as termbase:
+        assert termbase.get_term(before[retired])["english_imported"] == "from the client"

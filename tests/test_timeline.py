@@ -399,3 +399,26 @@ def test_clean_shows_where_the_date_comes_from(tmp_path):
     assert result.exit_code == 0, result.output
     dates = [line for line in result.output.splitlines() if line.startswith("date:")]
     assert dates == ["date: 2024-12-04 (page)", "date: 2019 (folder)"]
+
+
+def test_a_full_date_in_the_file_name_wins_over_a_distant_page_date(tmp_path, seed_texts):
+    # People's Daily files are named by the day of the paper; a story's first lines may cite
+    # another day (a history page), which the page heuristics would take for its date.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = "\n".join(line for line in seed_texts["002_ba6c786123bb9dee.txt"].splitlines()
+                     if not re.search(r"\d{2,4}\s*[-年/.]", line))
+    (corpus / "20191025-01-09.txt").write_text("中国的“小巷总理”为什么管用\n1949年10月1日，北京，开国大典。\n" + body,
+                                              encoding="utf-8")
+    (corpus / "20240306-01-01.txt").write_text(
+        "政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n" + body[: len(body) // 2], encoding="utf-8")
+    (corpus / "20240901-01-01.txt").write_text(
+        "政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n" + body[len(body) // 2:], encoding="utf-8")
+    db = tmp_path / "tb.sqlite3"
+    assert _invoke("build", corpus, "--db", db, "--out", tmp_path / "g.xlsx").exit_code == 0
+    with Termbase(db) as termbase:
+        found = {r["name"]: (r["date"], r["date_source"]) for r in termbase.connection.execute(
+            "SELECT name, date, date_source FROM documents")}
+    assert found["20191025-01-09.txt"] == ("2019-10-25", SOURCE_FILE_NAME)  # the story's sentence is no dateline
+    assert found["20240306-01-01.txt"] == ("2024-03-05", "page")  # the day before the paper: the page's date
+    assert found["20240901-01-01.txt"] == ("2024-09-01", SOURCE_FILE_NAME)  # half a year off: the name wins
