@@ -196,8 +196,6 @@ def _connect(path: str | None) -> sqlite3.Connection:
         connection.execute("SELECT english_memory FROM terms LIMIT 1")
     except sqlite3.OperationalError:
         # Written by a release before translation memories: upgrade it once, then read.
-        from .store import Termbase
-
         connection.close()
         Termbase(db).close()
         return _connect(path)
