@@ -127,8 +127,8 @@ def test_a_cut_list_locates_only_what_it_keeps_and_keeps_what_a_full_list_ranks_
     located: list[int] = []
     original = pipeline.worth_locating
 
-    def counting(terms, counted, settings):
-        chosen = original(terms, counted, settings)
+    def counting(terms, counted, settings, corpus_tokens=0):
+        chosen = original(terms, counted, settings, corpus_tokens)
         located.append(len(chosen))
         return chosen
 
