@@ -232,7 +232,7 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
                                       store=store, workers=jobs or None,
                                       write_workbook=_with_memory_english(write_workbook), out=out,
                                       warn=_warn, progress=progress or _cluster_progress(),
-                                      date_pattern=date_pattern)
+                                      date_pattern=date_pattern, text_field=text_field)
         else:
             report = run_build(list(paths) or ["seeds"], db_path=db, settings=settings, jobs=jobs,
                                write_workbook=_with_memory_english(write_workbook), out=out, warn=_warn, progress=progress,

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import dates, mine, pipeline, timeline
+from . import dates, formats, mine, pipeline, timeline
 from .clean import CLEANER_VERSION
 from .errors import GlossaryError
 from .read import TEXT_SUFFIXES, find_documents
@@ -184,13 +184,38 @@ def read_source(path: str) -> tuple[bytes, str]:
     return pipeline.read_file(path)
 
 
-def map_files(paths: list[str], known: frozenset[str], sources: dict[str, str], store: str
-              ) -> tuple[list[tuple], mine.DocumentCounts]:
-    """The local build's map step on a worker: read, clean, segment and count a batch of files.
-    Each new document's sentences, tokens and counts go to the store; the records returned
-    keep only metadata, and the batch's counts stay on the worker for the tree merge."""
+def archive_items(path: str, text_field: str | None, sources: dict[str, str]) -> tuple[list, list[tuple]]:
+    """The records of a WARC or JSONL archive, read on the worker (those the termbase holds
+    without their payload), and (label, None, reason) for each malformed or broken one."""
+    items, problems = [], []
+    for item in formats.iter_records(path, text_field, sources):
+        if isinstance(item, formats.Broken):
+            problems.append((item.path, None, f"the rest skipped: {item.reason}"))
+        elif isinstance(item, formats.Skipped):
+            if item.warn:
+                problems.append((f"{item.path} {item.record}", None, item.reason))
+        else:
+            items.append(item.without_payload() if item.digest in sources else item)
+    return items, problems
+
+
+def map_files(paths: list[str], known: frozenset[str], sources: dict[str, str], store: str,
+              text_field: str | None = None) -> tuple[list[tuple], mine.DocumentCounts]:
+    """The local build's map step on a worker: read, clean, segment and count a batch of files
+    (an archive's records are read here too, the whole archive in one task). Each new
+    document's sentences, tokens and counts go to the store; the records returned keep only
+    metadata, and the batch's counts stay on the worker for the tree merge."""
     _prepare(known, sources)
-    results, counts = pipeline.clean_and_count_batch(paths, read_source)
+    work, problems = [], []
+    for path in paths:
+        if formats.is_container(path) and not is_url(path):
+            items, broken = archive_items(path, text_field, sources)
+            work.extend(items)
+            problems.extend(broken)
+        else:
+            work.append(path)
+    results, counts = pipeline.clean_and_count_batch(work, read_source)
+    results.extend(problems)
     for path, record, _ in results:
         if record is None or record.get("stored"):
             continue
@@ -326,6 +351,7 @@ def build_on_cluster(
     progress: Callable[[int, int], None] | None = None,
     client=None,
     date_pattern: str | None = None,
+    text_field: str | None = None,
 ) -> pipeline.BuildReport:
     """`pipeline.build` with its maps and merges on a Dask cluster (see the module's doc)."""
     file_date_pattern = dates.compile_date_pattern(date_pattern)
@@ -353,7 +379,7 @@ def build_on_cluster(
         started = time.perf_counter()
         batches = [files[i:i + BATCH_FILES] for i in range(0, len(files), BATCH_FILES)]
         mapped = client.map(map_files, batches, known=known_future, sources=sources_future, store=store,
-                            retries=3, pure=False)
+                            text_field=text_field, retries=3, pure=False)
         futures = client.map(records_of, mapped, retries=3)
         batch_counts = client.map(counts_of, mapped, retries=3)  # stay on the workers
         futures += mapped + batch_counts

@@ -16,7 +16,6 @@ from click.testing import CliRunner
 from glossary import cluster
 from glossary.cli import main
 from glossary.export import export
-from glossary.mine import MiningSettings
 from glossary.pipeline import build
 from glossary.store import Termbase
 
@@ -224,4 +223,19 @@ def test_the_same_text_in_two_batches_counts_once(client, tmp_path, monkeypatch)
     build([str(folder)], db_path=str(local), jobs=1)
     report = build_on_cluster([str(folder)], on_cluster, client)
     assert report.duplicates == 1
+    assert exported(on_cluster) == exported(local)
+
+
+def test_a_jsonl_dump_is_read_record_by_record_on_the_workers(client, tmp_path):
+    dump = tmp_path / "dump" / "pages.jsonl"
+    dump.parent.mkdir()
+    lines = [json.dumps({"url": f"https://example.org/{p.stem}", "text": p.read_text(encoding="utf-8")},
+                        ensure_ascii=False) for p in sorted(SEEDS.glob("*.txt"))]
+    dump.write_text("\n".join([lines[0], "{not json", *lines[1:]]) + "\n", encoding="utf-8")
+    local, on_cluster = tmp_path / "local.sqlite3", tmp_path / "cluster.sqlite3"
+    build([str(dump.parent)], db_path=str(local), jobs=1)
+    warnings = []
+    report = build_on_cluster([str(dump.parent)], on_cluster, client, warn=warnings.append)
+    assert report.documents_added == 5
+    assert any("line 2" in warning for warning in warnings), warnings
     assert exported(on_cluster) == exported(local)
