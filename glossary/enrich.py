@@ -21,7 +21,7 @@ def enrich(term: Term) -> dict:
         "variants": term.variants,
         "category": term.category,
         "score": term.score,
-        "score_reasons": term.score_reasons,
+        "score_reasons": getattr(term, "score_reasons", ""),  # terms made by hand have none
         "frequency": term.frequency,
         "documents": term.documents,
         "expansion": term.expansion or [c["zh"] for c in components],
