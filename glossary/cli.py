@@ -229,12 +229,13 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
             from .cluster import build_on_cluster
 
             report = build_on_cluster(list(paths) or ["seeds"], cluster, db_path=db, settings=settings,
-                                      store=store, workers=jobs or None, write_workbook=write_workbook, out=out,
+                                      store=store, workers=jobs or None,
+                                      write_workbook=_with_memory_english(write_workbook), out=out,
                                       warn=_warn, progress=progress or _cluster_progress(),
                                       date_pattern=date_pattern)
         else:
             report = run_build(list(paths) or ["seeds"], db_path=db, settings=settings, jobs=jobs,
-                               write_workbook=write_workbook, out=out, warn=_warn, progress=progress,
+                               write_workbook=_with_memory_english(write_workbook), out=out, warn=_warn, progress=progress,
                                date_pattern=date_pattern, text_field=text_field)
     finally:
         if bar is not None:
@@ -258,6 +259,19 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
     if report.timeline is not None:
         _echo_dates(report.timeline)
     click.echo(f"wrote {report.workbook}")
+
+
+def _with_memory_english(write_workbook):
+    """Terms a build adds get their English from the translation memories before the workbook."""
+
+    def write(termbase, out):
+        from .bilingual import has_memories, refresh_memory_english
+
+        if has_memories(termbase):
+            refresh_memory_english(termbase)
+        return write_workbook(termbase, out)
+
+    return write
 
 
 def _cluster_progress():
@@ -316,19 +330,33 @@ def export_command(format_, out, db):
 @click.option("--map", "mapping", default=None, metavar="zh=COL,en=COL",
               help="Outside CSV/TSV/XLSX: which columns hold the Chinese, English and note (e.g. zh=Source,en=Target).")
 @click.option("--dry-run", is_flag=True, help="Report what would change and write nothing.")
+@click.option("--memory", "as_memory", is_flag=True,
+              help="CSV/TSV: the rows are aligned segments of a translation memory, not glossary entries "
+                   "(TMX and XLIFF are always read as memories).")
 @USER_OPTION
 @reports_errors
-def import_command(file, db, prefer, mapping, dry_run, user):
-    """Take back an edited workbook, or bring in an outside glossary (TBX, CSV/TSV, OmegaT, XLSX).
+def import_command(file, db, prefer, mapping, dry_run, as_memory, user):
+    """Take back an edited workbook, or bring in an outside glossary (TBX, CSV/TSV, OmegaT, XLSX)
+    or a translation memory (TMX, XLIFF 1.2/2.x, or CSV/TSV with --memory).
 
     Our own workbook is matched by ID (rows without an ID are terms added by hand), from any
     earlier export; any other file is merged by its Chinese terms, its English labelled
     `imported: FILE`. Exits with status 1 when part of the file was not applied (conflicts,
     repeated rows, IDs the termbase never gave out), each listed.
+    A memory's Chinese side is mined like a corpus, and each term's English in it is labelled
+    `translation memory: FILE`.
     """
     from .importer import is_our_workbook
+    from .memory import is_memory_file
     from .store import Termbase, current_user
 
+    if as_memory or is_memory_file(file):
+        from .memory import read_memory
+
+        memory = read_memory(file, parse_mapping_option(mapping))
+        with Termbase(db) as termbase:
+            _import_memory(termbase, memory, dry_run, current_user(user))
+        return
     with Termbase(db, create=False) as termbase:
         if file.lower().endswith((".xlsx", ".xlsm")) and os.path.exists(file) and is_our_workbook(file):
             _import_workbook(termbase, file, prefer, dry_run, current_user(user))
@@ -369,6 +397,33 @@ def _import_workbook(termbase, file, prefer, dry_run, who):
         sys.exit(1)
 
 
+def parse_mapping_option(mapping):
+    from .outside import parse_mapping
+
+    return parse_mapping(mapping)
+
+
+def _import_memory(termbase, memory, dry_run, who, alignment=None):
+    from .bilingual import import_memory
+
+    report = import_memory(termbase, memory, who, dry_run=dry_run)
+    converted = f", {report.converted} converted from traditional script" if report.converted else ""
+    click.echo(f"{report.name}: {report.format}; {report.segments} segment pairs read{converted}, "
+               f"{report.pairs} sentence pairs")
+    if report.dropped:
+        click.echo("dropped: " + ", ".join(f"{count} {reason}" for reason, count in report.dropped.items()))
+    if report.unchanged:
+        click.echo("this memory is already in the termbase: nothing changed")
+        return
+    if dry_run:
+        click.echo("dry run: nothing written")
+        return
+    replacing = " (replacing its earlier version)" if report.replaced else ""
+    click.echo(f"memory stored{replacing}; terms: {report.terms} ({report.terms_added} new from its Chinese side)")
+    click.echo(f"English from translation memories: {report.harvested} terms; {report.low_confidence} more seen "
+               f"with low confidence (candidates kept as alternatives); {report.found} terms found in the memories")
+
+
 def _import_outside(termbase, file, mapping, dry_run, who):
     from .outside import apply_outside, parse_mapping, plan_outside
 
@@ -384,6 +439,34 @@ def _import_outside(termbase, file, mapping, dry_run, who):
     for entry, simplified, _ in plan.added:
         flag = " (not in corpus)" if simplified in plan.not_in_corpus else ""
         click.echo(f"  {entry.where} new {simplified}: English {entry.en!r}{flag}")
+
+
+@main.command(name="align")
+@click.argument("zh_file", type=click.Path(dir_okay=False))
+@click.argument("en_file", type=click.Path(dir_okay=False))
+@DB_OPTION
+@click.option("--dry-run", is_flag=True, help="Align and report, but write nothing.")
+@click.option("--show", is_flag=True, help="Also print every kept sentence pair.")
+@USER_OPTION
+@reports_errors
+def align_command(zh_file, en_file, db, dry_run, show, user):
+    """Align a Chinese document and its published English translation sentence by sentence, and
+    import the pairs as a translation memory (see `glossary import`)."""
+    from .bilingual import aligned_memory
+    from .store import Termbase, current_user
+
+    memory, alignment = aligned_memory(zh_file, en_file)
+    click.echo(f"{len(alignment.zh_sentences)} Chinese and {len(alignment.en_sentences)} English sentences; "
+               f"kept {len(alignment.pairs)} pairs")
+    for reason, count in sorted(alignment.dropped.items()):
+        click.echo(f"  dropped {count}: {reason}")
+    if show:
+        for zh, en in alignment.pairs:
+            click.echo(f"{zh}\t{en}")
+    if not alignment.pairs:
+        _fail("no sentence pair could be aligned; nothing written")
+    with Termbase(db) as termbase:
+        _import_memory(termbase, memory, dry_run, current_user(user))
 
 
 def _curate(action_name: str, entry: str, variant: str, db, user, done: str) -> None:
@@ -499,6 +582,13 @@ def _print_match(match, colour: bool) -> None:
         click.echo(f"  score {match.score:g}: {match.score_reasons}")
     if match.expansion:
         click.echo("  = " + "、".join(match.expansion))
+    for alternative in match.alternatives[:4]:
+        detail = f" ({alternative['detail']})" if alternative.get("detail") else ""
+        click.echo(f"  also: {alternative['en']}  [{alternative['source']}]{detail}")
+    for example in match.memory_examples:
+        click.echo(f"  ⇄ {example['english']} ×{example['count']} in {example['memory']}:")
+        click.echo(f"      {example['zh']}")
+        click.echo(f"      {example['en']}")
     for context in match.contexts:
         text, start = context["text"], context["term_start"]
         end = start + len(match.term)

@@ -457,7 +457,6 @@ def _mine(client, store: str, rows_by_hash: dict, settings: mine.MiningSettings,
     """`pipeline.mine_store` with counting and locating on the workers: `parts` are futures of
     partial counts (this build's batches, the stored documents' batches)."""
     from .curate import apply_merges
-    from .enrich import enrich
 
     started = time.perf_counter()
     total = _tree_reduce(client, parts, add_counts)
@@ -482,8 +481,8 @@ def _mine(client, store: str, rows_by_hash: dict, settings: mine.MiningSettings,
     started = time.perf_counter()
     counted = locate(terms, True)
     terms = mine.screen_terms(terms, counted, settings)
-    located = locate(terms, False)
+    located = locate(pipeline.worth_locating(terms, counted, settings, tokens), False)
     located.frequency, located.documents = counted.frequency, counted.documents
     stats.locate_seconds = time.perf_counter() - started
     finished = mine.finish_terms(terms, located, settings, screened=True, corpus_tokens=tokens)
-    return [enrich(term) for term in finished]
+    return pipeline.enrich_terms(finished, termbase.cached_enrichments())

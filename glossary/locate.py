@@ -4,6 +4,7 @@ neighbours, traditional spellings, context examples, expansions) and merge what 
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -59,6 +60,10 @@ class Occurrences:
     closed_terms: set[str] = field(default_factory=set, repr=False)
     closable_terms: set[str] = field(default_factory=set, repr=False)
     last_document: str = field(default="", repr=False)
+    # Closable terms by the rank of their last leading document (a heap; entries may be stale),
+    # so that closing looks only at the terms that close, not at all of them, per document.
+    closing: list[tuple] = field(default_factory=list, repr=False)
+    reopened: int = field(default=0, repr=False)  # how often closed terms were opened again
 
 
 def _automaton(patterns: list[str]):
@@ -169,11 +174,11 @@ class TermLocator:
         rebuilt when it would leave out a term that is open again, or when many have closed."""
         closed = found.closed_terms
         cached = self._open
-        if cached is None or cached[0] is not found or not cached[1] <= closed \
+        if cached is None or cached[0] is not found or cached[4] != found.reopened \
                 or len(closed) - len(cached[1]) > max(8, (len(self.terms) - len(cached[1])) // 4):
             indexes = [i for i, term in enumerate(self.terms) if term not in closed]
             automaton = _automaton([self.patterns[i] for i in indexes]) if indexes else None
-            self._open = cached = (found, frozenset(closed), automaton, indexes)
+            self._open = cached = (found, frozenset(closed), automaton, indexes, found.reopened)
         return cached[2], cached[3]
 
     def _find_examples(self, text: str, offsets: list[int], sentences: list[Sentence], document: CleanDocument,
@@ -186,14 +191,20 @@ class TermLocator:
         leaders, closed, closable = found.leading_documents, found.closed_terms, found.closable_terms
         if name < found.last_document:  # out of name order: any term may gain again
             closed.clear()
+            found.reopened += 1
             closable.update(term for term, leading in leaders.items() if len(leading) >= self.documents_kept)
+            found.closing = [(leaders[term][-1], term) for term in closable]
+            heapq.heapify(found.closing)
         found.last_document = name
         # No sentence of this document, or of one named after it, can rank above this bar, so a
         # term whose leading documents all rank above it is done (documents come in name order).
         bar = (False, 0, name)
-        for term in [term for term in closable if leaders[term][-1] < bar]:
-            closed.add(term)
-            closable.discard(term)
+        closing = found.closing
+        while closing and closing[0][0] < bar:
+            term = heapq.heappop(closing)[1]
+            if term in closable and leaders[term][-1] < bar:
+                closed.add(term)
+                closable.discard(term)
         automaton, indexes = self._open_automaton(found)
         if automaton is None:
             return
@@ -227,6 +238,7 @@ class TermLocator:
             del leading[self.documents_kept:]
             if len(leading) >= self.documents_kept:
                 closable.add(term)
+                heapq.heappush(found.closing, (leading[-1], term))
             kept = found.contexts[term]
             kept.extend(
                 Context(document=name, document_hash=document_hash, sentence=sentence.index, start=sentence.start,

@@ -19,18 +19,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import GlossaryError
-from .store import (EFFECTIVE_ENGLISH_SQL, MIGRATIONS, Termbase, busy_message, busy_timeout, is_busy_error, pinyin_key,
-                    resolve_db_path)
+from .store import (EFFECTIVE_ENGLISH_SQL, MIGRATIONS, Termbase, busy_message, busy_timeout, hidden_alternatives,
+                    is_busy_error, pinyin_key, resolve_db_path)
 
 RANKS = ("exact", "prefix", "pinyin", "initials", "english", "substring", "near miss")
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _EFFECTIVE_ENGLISH = EFFECTIVE_ENGLISH_SQL
 _SOURCE = ("CASE WHEN english_human != '' THEN (CASE WHEN status = 'approved' THEN 'approved' "
            "ELSE 'translator edit' END) WHEN english_imported != '' THEN 'imported: ' || english_imported_source "
+           "WHEN english_memory != '' THEN 'translation memory: ' || english_memory_source "
            "ELSE english_auto_source END")
 _COLUMNS = (f"id, term, traditional, variants_json, pinyin, pinyin_numbers, initials, search_pinyin, category, "
             f"expansion_json, frequency, documents, score, score_reasons, status, {_EFFECTIVE_ENGLISH} AS english, "
-            f"{_SOURCE} AS english_source, gloss")
+            f"{_SOURCE} AS english_source, gloss, english_memory, english_memory_source, "
+            f"english_memory_detail, english_auto, english_auto_source, english_auto_detail, memory_json")
 
 
 @dataclass
@@ -52,6 +54,8 @@ class Match:
     score: float = 0.0
     score_reasons: str = ""
     gloss: str = ""  # dictionary senses of the parts, when no English meets the rules
+    alternatives: list[dict] = field(default_factory=list)   # hidden renderings, other memory candidates
+    memory_examples: list[dict] = field(default_factory=list)  # aligned pairs of harvested renderings
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -188,6 +192,13 @@ def _connect(path: str | None) -> sqlite3.Connection:
         if is_busy_error(error):
             raise GlossaryError(busy_message(db, error)) from None
         raise GlossaryError(f"{db} is not a glossary termbase ({error})") from None
+    try:
+        connection.execute("SELECT english_memory FROM terms LIMIT 1")
+    except sqlite3.OperationalError:
+        # Written by a release before translation memories: upgrade it once, then read.
+        connection.close()
+        Termbase(db).close()
+        return _connect(path)
     return connection
 
 
@@ -479,4 +490,13 @@ def _match(connection: sqlite3.Connection, row: sqlite3.Row, matched_by: str) ->
                  pinyin_numbers=row["pinyin_numbers"], english=row["english"], english_source=row["english_source"],
                  category=row["category"], expansion=json.loads(row["expansion_json"]), frequency=row["frequency"],
                  documents=row["documents"], status=row["status"], matched_by=matched_by, contexts=contexts,
-                 score=row["score"], score_reasons=row["score_reasons"], gloss=row["gloss"])
+                 score=row["score"], score_reasons=row["score_reasons"], gloss=row["gloss"],
+                 alternatives=[a for a in hidden_alternatives(row, row["english_source"]) if a["en"] != row["english"]],
+                 memory_examples=memory_examples(row["memory_json"]))
+
+
+def memory_examples(memory_json: str) -> list[dict]:
+    """The aligned example pair (Chinese sentence, its English) of each harvested rendering."""
+    memory = json.loads(memory_json) if memory_json else {}
+    return [{"english": c["english"], "count": c["count"], "memory": c.get("memory", ""), "zh": c["example_zh"],
+             "en": c["example_en"]} for c in memory.get("candidates", [])[:3] if c.get("example_zh")]

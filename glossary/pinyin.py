@@ -71,10 +71,10 @@ def _strip_tone(syllable: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
 
 
-def _words(term: str) -> list[tuple[str, bool]]:
-    """Orthographic words of a term with a proper-name flag."""
+def _words(term: str, tags: list[tuple[str, str]] | None = None) -> list[tuple[str, bool]]:
+    """Orthographic words of a term with a proper-name flag (`tags`: the term's tagged words)."""
     words: list[tuple[str, bool]] = []
-    for word, pos in _word_splitter().tag(term):
+    for word, pos in (_word_splitter().tag(term) if tags is None else tags):
         proper = ((pos in PROPER_POS and _is_name(word, pos)) or word.startswith(_PROPER_PREFIXES)) \
             and not any(c in NUMERAL_CHARS for c in word)
         # Numerals are written apart from measure words: liǎng gè, shíjiǔ jiè, sì zhōng.
@@ -162,16 +162,32 @@ def _cover(word: str) -> list[str]:
 _CITATION = {"一": {"TONE": "yī", "TONE3": "yi1"}, "不": {"TONE": "bù", "TONE3": "bu4"}}
 
 
-def _syllables(text: str, style) -> list[str]:
+_TONE_NUMBERED_RE = re.compile(r"[a-zv]+[1-5]")
+
+
+def _tone_numbers_and_marks(text: str) -> tuple[list[str], list[str]]:
+    """(liang3 ge4, liǎng gè): one pypinyin pass; the marks are written from the numbers (an
+    item with a tone number can only come from a hanzi, anything else stays as it is)."""
     pypinyin = _pypinyin()
-    result = [item[0] for item in pypinyin.pinyin(text, style=style, errors=lambda chars: list(chars),
-                                                   neutral_tone_with_five=True)]
-    if len(result) == len(text):
+    numbers = [item[0] for item in pypinyin.pinyin(text, style=pypinyin.Style.TONE3,
+                                                    errors=lambda chars: list(chars), neutral_tone_with_five=True)]
+    if len(numbers) == len(text):
         # Citation tones: pypinyin's phrase entries carry tone sandhi for 一 and 不 (进一步 jìnyíbù).
         for index, char in enumerate(text):
             if char in _CITATION:
-                result[index] = _CITATION[char][style.name]
-    return result
+                numbers[index] = _CITATION[char]["TONE3"]
+    marks = [_MARKED.get(item) or _marked(item) for item in numbers]
+    return numbers, marks
+
+
+_MARKED: dict[str, str] = {}  # a few thousand syllables: each converted once
+
+
+def _marked(item: str) -> str:
+    from pypinyin.contrib.tone_convert import to_tone
+
+    marked = _MARKED[item] = to_tone(item) if _TONE_NUMBERED_RE.fullmatch(item) else item
+    return marked
 
 
 def _chain_slogan(term: str) -> bool:
@@ -192,9 +208,7 @@ def spoken_form(term: str) -> str:
 
 def to_pinyin(term: str) -> Pinyin:
     original, term = term, spoken_form(term)
-    pypinyin = _pypinyin()
-    marks = _syllables(term, pypinyin.Style.TONE)
-    numbers = _syllables(term, pypinyin.Style.TONE3)
+    numbers, marks = _tone_numbers_and_marks(term)
     plain = [_strip_tone(s) for s in marks]
     initials = "".join(p[0] for p, c in zip(plain, term) if _is_hanzi(c) and p)
     return Pinyin(
@@ -210,17 +224,18 @@ def display_form(term: str, marks: list[str] | None = None) -> str:
     """Hanyu Pinyin orthography: words together, apostrophes, capitals for proper names."""
     spoken = spoken_form(term)
     if marks is None:
-        marks = _syllables(spoken, _pypinyin().Style.TONE)
+        marks = _tone_numbers_and_marks(spoken)[1]
     if spoken != term:
         return " ".join(marks)  # a formula is read symbol by symbol
     term = spoken
+    tags = _word_splitter().tag(term)
     if _chain_slogan(term):
         words = [(term[i:i + 2], False) for i in range(0, len(term), 2)]
     else:
-        words = _words(term)
+        words = _words(term, tags)
     out = []
     position = 0
-    idioms = {w for w, p in _word_splitter().tag(term) if p == "i" and len(w) == 4}
+    idioms = {w for w, p in tags if p == "i" and len(w) == 4}
     for word, proper in words:
         syllables = marks[position:position + len(word)]
         position += len(word)

@@ -20,7 +20,7 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -385,7 +385,11 @@ def build(
                 report.unchanged = unchanged
                 report.terms = termbase.connection.execute("SELECT count(*) FROM terms").fetchone()[0]
                 if write_workbook and out:
-                    write_workbook(termbase, out)
+                    # The workbook written last is kept when nothing it shows has changed since
+                    # (the termbase's change counter), it is still as written, and so is the tool.
+                    if termbase.get_meta("workbook") != _workbook_state(termbase, out):
+                        write_workbook(termbase, out)
+                        termbase.set_meta("workbook", _workbook_state(termbase, out))
                     report.workbook = out
         return report
     finally:
@@ -457,6 +461,15 @@ def bounded_map(pool, function, iterable, ahead: int):
         yield pending.popleft().result()
 
 
+def _workbook_state(termbase: Termbase, out: str) -> str:
+    from .enrich import release_key
+
+    path = Path(out).resolve()
+    stat = path.stat() if path.is_file() else None
+    return json.dumps([str(path), stat.st_size if stat else None, stat.st_mtime_ns if stat else None,
+                       termbase.changes(), release_key()])
+
+
 def retokenize_stored(termbase: Termbase) -> None:
     """Cut every stored document again from its stored sentences, with this build's dictionary."""
     for row in termbase.stored_document_blobs():
@@ -489,7 +502,6 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
     the counts of the documents stored before (`known`) are read from the termbase.
     """
     from .curate import apply_merges
-    from .enrich import enrich
 
     # The stored documents' tokens are counted again, in batches, in the pool when there is one.
     blobs = termbase.stored_count_blobs() if new_counts is None else termbase.stored_count_blobs(only=known or set())
@@ -515,8 +527,45 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
     # the terms that pass (most candidates do not).
     counted = locate(terms, True)
     terms = mine.screen_terms(terms, counted, settings)
-    located = locate(terms, False)
+    located = locate(worth_locating(terms, counted, settings, counts.tokens), False)
     # A term is found exactly where screening found it: the same surfaces in the same sentences.
     located.frequency, located.documents = counted.frequency, counted.documents
     finished = mine.finish_terms(terms, located, settings, screened=True, corpus_tokens=counts.tokens)
-    return [enrich(term) for term in finished]
+    return enrich_terms(finished, termbase.cached_enrichments(), pool, jobs)
+
+
+def worth_locating(terms: list[mine.Term], counted: mine.Occurrences, settings: mine.MiningSettings,
+                   corpus_tokens: int = 0) -> list[mine.Term]:
+    """The screened terms that can be kept, the only ones whose examples are looked for. With a
+    cut (`max_terms`, or a minimum score where settings have one) the terms are ranked first on
+    the screening counts, as the score needs no example; numbered phrases that wait for an
+    expansion to vouch for them are looked for too (an expansion can only add an entry)."""
+    if not (settings.max_terms or getattr(settings, "min_score", 0)):
+        return terms
+    ranked = mine.finish_terms([replace(term) for term in terms], counted, settings, screened=True,
+                               corpus_tokens=corpus_tokens)
+    kept = {term.term for term in ranked} | {term.term for term in terms if term.cvalue < 0}
+    return [term for term in terms if term.term in kept]
+
+
+ENRICH_BATCH = 500  # terms per task when enrichment runs in the pool
+
+
+def enrich_terms(terms: list[mine.Term], cached: dict[str, tuple[str, dict]], pool=None, jobs: int = 1
+                 ) -> list[dict]:
+    """Entries of the finished terms: pinyin and English reused from the termbase where their
+    key is unchanged, computed for the other terms only (in the pool when there are many)."""
+    from .enrich import entry, enrichment_batch, stored_key, term_key
+
+    keys = [term_key(term) for term in terms]
+    missing = [index for index, (term, key) in enumerate(zip(terms, keys))
+               if term.term not in cached or cached[term.term][0] != stored_key(key, cached[term.term][1])]
+    items = [(terms[i].term, terms[i].category, terms[i].expansion, terms[i].expansion_source) for i in missing]
+    batches = [items[i:i + ENRICH_BATCH] for i in range(0, len(items), ENRICH_BATCH)]
+    if pool is not None and len(batches) > 1:
+        computed = [enriched for batch in pool.map(enrichment_batch, batches) for enriched in batch]
+    else:
+        computed = [enriched for batch in batches for enriched in enrichment_batch(batch)]
+    fresh = dict(zip(missing, computed))
+    return [entry(term, fresh[index] if index in fresh else cached[term.term][1], key)
+            for index, (term, key) in enumerate(zip(terms, keys))]

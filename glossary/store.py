@@ -18,7 +18,7 @@ import re
 import sqlite3
 import zlib
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -215,6 +215,56 @@ MIGRATIONS.append("""
 MIGRATIONS.append("""
     ALTER TABLE terms ADD COLUMN gloss TEXT NOT NULL DEFAULT '';
     """)
+# Translation memories (TMX, XLIFF, aligned documents): their sentence pairs, and the English
+# each term has there (a machine field, rewritten whenever memories or terms change).
+MIGRATIONS.append("""
+    CREATE TABLE memories (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        format TEXT NOT NULL,
+        segments INTEGER NOT NULL,
+        document_hash TEXT,
+        who TEXT NOT NULL,
+        added_at TEXT NOT NULL
+    );
+    CREATE TABLE memory_pairs (
+        memory_id INTEGER NOT NULL REFERENCES memories(id) ON DELETE CASCADE,
+        segment INTEGER NOT NULL,
+        zh TEXT NOT NULL,
+        en TEXT NOT NULL
+    );
+    CREATE INDEX memory_pairs_memory ON memory_pairs(memory_id);
+    ALTER TABLE terms ADD COLUMN english_memory TEXT NOT NULL DEFAULT '';
+    ALTER TABLE terms ADD COLUMN english_memory_source TEXT NOT NULL DEFAULT '';
+    ALTER TABLE terms ADD COLUMN english_memory_detail TEXT NOT NULL DEFAULT '';
+    ALTER TABLE terms ADD COLUMN memory_json TEXT NOT NULL DEFAULT '';
+    """)
+# What an entry's machine pinyin and English were computed from (release, term, category,
+# expansion), so that a build enriches only the terms whose key changed (glossary/enrich.py).
+MIGRATIONS.append("""
+    ALTER TABLE terms ADD COLUMN enrichment_key TEXT NOT NULL DEFAULT '';
+    """)
+# A counter of changes to what the workbook shows (entries and their contexts, documents,
+# merges), kept by triggers, so that a build that changes nothing can tell that the workbook it
+# wrote last is still up to date. Contexts are written with their entry (or deleted with it),
+# whose trigger counts the change.
+CHANGE_TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_counted AFTER {event} ON {table} "
+    "BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'changes'; END"
+    for table in ("terms", "documents", "merges") for event in ("INSERT", "UPDATE", "DELETE")]
+
+
+def _create_change_triggers(termbase: "Termbase") -> None:
+    for statement in CHANGE_TRIGGERS:  # one statement each: the SQL runner splits on semicolons
+        termbase.connection.execute(statement)
+
+
+MIGRATIONS.append("""
+    INSERT OR IGNORE INTO meta(key, value) VALUES ('changes', '0');
+    """)
+DATA_MIGRATIONS[len(MIGRATIONS)] = _create_change_triggers
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a command waits for another one writing the termbase
 ENGLISH_WORD_RE = re.compile(r"[a-z]{3,}")
 
@@ -326,19 +376,28 @@ class TermRow:
     imported_note: str = ""
     score_reasons: str = ""
     gloss: str = ""  # the dictionary senses of the term's parts: a hint, never a rendering
+    memory: dict = dataclass_field(default_factory=dict)  # candidates from translation memories, with examples
 
 
 EFFECTIVE_ENGLISH_SQL = ("CASE WHEN english_human != '' THEN english_human "
-                         "WHEN english_imported != '' THEN english_imported ELSE english_auto END")
+                         "WHEN english_imported != '' THEN english_imported "
+                         "WHEN english_memory != '' THEN english_memory ELSE english_auto END")
+# The same, for a termbase whose schema is older than the memories (a data migration on the way).
+EFFECTIVE_ENGLISH_SQL_BEFORE_MEMORIES = ("CASE WHEN english_human != '' THEN english_human "
+                                         "WHEN english_imported != '' THEN english_imported ELSE english_auto END")
+MEMORY_LABEL = "translation memory: "
 
 
 def effective_english(row: sqlite3.Row) -> tuple[str, str, str]:
-    """(English, source label, detail): approved > translator edit > imported > reference > draft."""
+    """(English, source label, detail): approved > translator edit > imported > translation memory >
+    reference > draft."""
     if row["english_human"]:
         label = "approved" if row["status"] == "approved" else "translator edit"
         return row["english_human"], label, ""
     if row["english_imported"]:
         return row["english_imported"], "imported: " + row["english_imported_source"], ""
+    if "english_memory" in row.keys() and row["english_memory"]:
+        return row["english_memory"], MEMORY_LABEL + row["english_memory_source"], row["english_memory_detail"]
     return row["english_auto"], row["english_auto_source"], row["english_auto_detail"]
 
 
@@ -474,6 +533,10 @@ class Termbase:
         row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
 
+    def changes(self) -> str:
+        """A counter that moves with every change to entries, contexts, documents or merges."""
+        return self.get_meta("changes", "") or ""
+
     def set_meta(self, key: str, value: str) -> None:
         self.connection.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
@@ -548,27 +611,41 @@ class Termbase:
         """Write machine fields of mined terms; keep every human field. Returns counts by outcome.
 
         A term that comes back after it was retired gets its ID and human fields back ("returned");
-        an untouched term the build no longer mines is retired, keeping its ID (dormant_terms)."""
+        an untouched term the build no longer mines is retired, keeping its ID (dormant_terms).
+        An entry whose machine fields and contexts are already stored as they are is not written
+        again (a rebuild rewrites only what changed)."""
         stamp = now()
         existing = {row["term"]: row for row in self.connection.execute(
-            "SELECT id, term, status, revision, english_human, notes, english_imported FROM terms")}
+            "SELECT id, term, status, revision, english_human, notes, english_imported, mined, in_corpus"
+            " FROM terms")}
         retired = dict(self.connection.execute("SELECT term, id FROM dormant_terms WHERE state = 'retired'"))
+        stored = self._stored_machine_values()
         outcome = {"added": 0, "updated": 0, "retired": 0, "returned": 0}
         mined_terms = set()
+        written: list[int] = []
+        replaced_contexts: list[tuple[int]] = []
+        new_contexts: list[tuple] = []
         for entry in entries:
             mined_terms.add(entry["term"])
             values = _machine_values(entry)
+            contexts = [(context["document_hash"], context["document"], context["sentence"], context["start"],
+                         context["end"], context["text"], context["term_start"], context["traditional"])
+                        for context in entry["contexts"]]
             if entry["term"] not in existing and entry["term"] in retired:
                 self.revive(retired[entry["term"]])
                 existing[entry["term"]] = self.get_term(retired[entry["term"]])
                 outcome["returned"] += 1
                 outcome["updated"] -= 1
             if entry["term"] in existing:
-                term_id = existing[entry["term"]]["id"]
+                row = existing[entry["term"]]
+                term_id = row["id"]
+                if row["mined"] and row["in_corpus"] and stored.get(term_id) == (tuple(values.values()), contexts):
+                    continue
                 assignments = ", ".join(f"{k} = ?" for k in values)
                 self.connection.execute(f"UPDATE terms SET {assignments}, mined = 1, in_corpus = 1, updated_at = ?"
                                         " WHERE id = ?", (*values.values(), stamp, term_id))
                 outcome["updated"] += 1
+                replaced_contexts.append((term_id,))
             else:
                 columns = ", ".join(values)
                 marks = ", ".join("?" for _ in values)
@@ -577,15 +654,14 @@ class Termbase:
                     (*values.values(), stamp, stamp))
                 term_id = cursor.lastrowid
                 outcome["added"] += 1
-            self.connection.execute("DELETE FROM contexts WHERE term_id = ?", (term_id,))
-            for rank, context in enumerate(entry["contexts"]):
-                self.connection.execute(
-                    "INSERT INTO contexts(term_id, rank, document_hash, document, sentence, start, end, text,"
-                    " term_start, traditional) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (term_id, rank, context["document_hash"], context["document"], context["sentence"],
-                     context["start"], context["end"], context["text"], context["term_start"],
-                     context["traditional"]))
-        self.refresh_search()
+            written.append(term_id)
+            new_contexts.extend((term_id, rank, *context) for rank, context in enumerate(contexts))
+        self.connection.executemany("DELETE FROM contexts WHERE term_id = ?", replaced_contexts)
+        self.connection.executemany(
+            "INSERT INTO contexts(term_id, rank, document_hash, document, sentence, start, end, text,"
+            " term_start, traditional) VALUES (?,?,?,?,?,?,?,?,?,?)", new_contexts)
+        # The lookup columns of the entries written; all of them when most were.
+        self.refresh_search(None if len(written) * 4 > len(existing) else written)
         for term, row in list(existing.items()):
             if term in mined_terms or not retire:
                 continue
@@ -596,6 +672,32 @@ class Termbase:
                 self.make_dormant(row["id"], "retired")
                 outcome["retired"] += 1
         return outcome
+
+    def _stored_machine_values(self) -> dict[int, tuple[tuple, list[tuple]]]:
+        """Per term ID: its machine values (in `_machine_values` order) and its contexts, as stored."""
+        columns = ", ".join(_MACHINE_COLUMNS)
+        values = {row[0]: tuple(row[1:]) for row in self.connection.execute(f"SELECT id, {columns} FROM terms")}
+        contexts: dict[int, list[tuple]] = {}
+        for row in self.connection.execute(
+                "SELECT term_id, document_hash, document, sentence, start, end, text, term_start, traditional"
+                " FROM contexts ORDER BY term_id, rank"):
+            contexts.setdefault(row[0], []).append(tuple(row[1:]))
+        return {term_id: (stored, contexts.get(term_id, [])) for term_id, stored in values.items()}
+
+    def cached_enrichments(self) -> dict[str, tuple[str, dict]]:
+        """Term → (enrichment key, the machine pinyin and English stored with it), for the
+        entries a build enriched (see enrich.py)."""
+        cached = {}
+        for row in self.connection.execute(
+                "SELECT term, enrichment_key, expansion_json, expansion_source, pinyin, pinyin_marks, pinyin_numbers,"
+                " pinyin_plain, initials, english_auto, english_auto_source, english_auto_detail,"
+                " english_alternatives_json, components_json, gloss FROM terms WHERE enrichment_key != ''"):
+            cached[row[0]] = (row[1], {
+                "expansion": json.loads(row[2]), "expansion_source": row[3], "pinyin": row[4],
+                "pinyin_marks": row[5], "pinyin_numbers": row[6], "pinyin_plain": row[7], "initials": row[8],
+                "english": row[9], "english_source": row[10], "english_detail": row[11],
+                "english_alternatives": json.loads(row[12]), "components": json.loads(row[13]), "gloss": row[14]})
+        return cached
 
     # --- entries that are not live: retired, or merged into another ---
 
@@ -687,9 +789,14 @@ class Termbase:
                                     (json.dumps(row, ensure_ascii=False), term_id))
         return changed
 
+    def _effective_english_sql(self) -> str:
+        columns = {row[1] for row in self.connection.execute("PRAGMA table_info(terms)")}
+        return EFFECTIVE_ENGLISH_SQL if "english_memory" in columns else EFFECTIVE_ENGLISH_SQL_BEFORE_MEMORIES
+
     def refresh_search(self, term_ids: Iterable[int] | None = None) -> None:
         """Keep the lookup column and the table of its words in step with the English a
         translator sees (lower case)."""
+        EFFECTIVE_ENGLISH_SQL = self._effective_english_sql()
         if term_ids is None:
             self.connection.execute(f"UPDATE terms SET search_english = lower({EFFECTIVE_ENGLISH_SQL})")
             self.connection.execute("DELETE FROM english_words")
@@ -796,8 +903,14 @@ def _machine_values(entry: dict) -> dict:
         "components_json": json.dumps(entry["components"], ensure_ascii=False),
         "search_pinyin": pinyin_key(entry["pinyin_plain"]),
         "gloss": entry.get("gloss", ""),
-
+        "enrichment_key": entry.get("enrichment_key", ""),
     }
+
+
+_MACHINE_COLUMNS = ("term", "traditional", "variants_json", "category", "score", "frequency", "documents",
+                    "expansion_json", "expansion_source", "pinyin", "pinyin_marks", "pinyin_numbers", "pinyin_plain",
+                    "initials", "english_auto", "english_auto_source", "english_auto_detail",
+                    "english_alternatives_json", "components_json", "search_pinyin", "enrichment_key")
 
 
 def _term_row(row: sqlite3.Row, contexts: list[dict]) -> TermRow:
@@ -809,8 +922,30 @@ def _term_row(row: sqlite3.Row, contexts: list[dict]) -> TermRow:
         expansion_source=row["expansion_source"], pinyin=row["pinyin"], pinyin_marks=row["pinyin_marks"],
         pinyin_numbers=row["pinyin_numbers"], pinyin_plain=row["pinyin_plain"], initials=row["initials"],
         english=english, english_source=source, english_detail=detail,
-        english_alternatives=json.loads(row["english_alternatives_json"]),
+        english_alternatives=json.loads(row["english_alternatives_json"])
+        + [a for a in hidden_alternatives(row, source) if a["en"] != english],
         components=json.loads(row["components_json"]), english_human=row["english_human"],
         status=row["status"], notes=row["notes"], revision=row["revision"], in_corpus=bool(row["in_corpus"]),
         forbidden=bool(row["forbidden"]), contexts=contexts, imported_note=row["imported_note"],
-        score_reasons=row["score_reasons"], gloss=row["gloss"])
+        score_reasons=row["score_reasons"], gloss=row["gloss"],
+        memory=json.loads(row["memory_json"]) if "memory_json" in row.keys() and row["memory_json"] else {})
+
+
+def hidden_alternatives(row: sqlite3.Row, shown_source: str) -> list[dict]:
+    """What a higher source hides, and the other candidates of the translation memories."""
+    if "english_memory" not in row.keys():
+        return []
+    found = []
+    memory_label = MEMORY_LABEL + row["english_memory_source"]
+    if row["english_memory"] and shown_source != memory_label:
+        found.append({"en": row["english_memory"], "source": memory_label, "detail": row["english_memory_detail"]})
+    if row["english_auto"] and shown_source != row["english_auto_source"]:
+        found.append({"en": row["english_auto"], "source": row["english_auto_source"],
+                      "detail": row["english_auto_detail"]})
+    memory = json.loads(row["memory_json"]) if row["memory_json"] else {}
+    for candidate in memory.get("candidates", [])[1 if row["english_memory"] else 0:]:
+        found.append({"en": candidate["english"], "source": MEMORY_LABEL + candidate.get("memory", ""),
+                      "detail": f"{candidate['count']} of {memory.get('read', 0)} aligned pairs"
+                                + (f"; confidence {memory.get('confidence', 0):.2f} ({memory.get('level')})"
+                                   if not row["english_memory"] else "")})
+    return found

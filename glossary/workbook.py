@@ -33,6 +33,7 @@ GLOSSARY_COLUMNS = [
     ("Context", 70), ("Source", 26), ("Status", 12), ("Notes", 32), ("All contexts", 12),
     ("First seen", 12), ("Last seen", 16), ("Score", 9), ("Score reasons", 40),
     ("Gloss", 40),
+    ("Memory example", 60), ("Alternatives", 40),
 ]
 EDITABLE_COLUMNS = {"English", "Status", "Notes"}
 REVISION_COLUMNS = ["ID", "Revision", "English", "Status", "Notes"]
@@ -96,6 +97,8 @@ def write_workbook(termbase: Termbase, out: str | os.PathLike, built_at: str | N
     _new_sheet(workbook, termbase, new_since)
     _slogans_sheet(workbook, rows)
     _contexts_sheet(workbook, rows)
+    if any(row.memory for row in rows):
+        _memory_sheet(workbook, rows)
     _sources_sheet(workbook, documents)
     _about_sheet(workbook, termbase, rows, documents, built_at)
     _revisions_sheet(workbook, rows)
@@ -125,7 +128,10 @@ def _glossary_sheet(workbook: Workbook, rows: list[TermRow], sightings: dict[int
         best = row.contexts[0] if row.contexts else None
         provenance = "; ".join(p for p in (row.english_detail, row.imported_note) if p)
         expansion = _components_text(row)
+        example = memory_example(row)
+        alternatives = alternatives_text(row)
         height = row_height([(row.english, widths["English"]), (provenance, widths["English provenance"]),
+                             (example, widths["Memory example"]), (alternatives, widths["Alternatives"]),
                              (expansion, widths["Expansion"]), (best["text"] if best else "", widths["Context"]),
                              (row.notes, widths["Notes"]), (row.gloss, widths["Gloss"])])
         link = None
@@ -135,15 +141,54 @@ def _glossary_sheet(workbook: Workbook, rows: list[TermRow], sightings: dict[int
             context_row += len(row.contexts)
         sheet.append([
             row.id, row.term, row.traditional, row.pinyin,
-            Cell(row.english, EDITABLE_WRAP), row.english_source, Cell(provenance, WRAP),
-            row.category, Cell(expansion, WRAP), row.frequency, row.documents,
+            Cell(row.english, EDITABLE_WRAP), row.english_source, Cell(provenance, WRAP), row.category, Cell(expansion, WRAP), row.frequency, row.documents,
             highlighted(best["text"], best["term_start"], len(row.term)) if best else "",
             best["document"] if best else ("" if row.in_corpus else "not in corpus"),
             Cell(row.status, EDITABLE), Cell(row.notes, EDITABLE_WRAP), link,
             *(sightings or {}).get(row.id, ("", "")),
-            row.score, Cell(row.score_reasons, WRAP), Cell(row.gloss, WRAP),
+            row.score, Cell(row.score_reasons, WRAP), Cell(row.gloss, WRAP), Cell(example, WRAP), Cell(alternatives, WRAP),
         ], height=height)
     _filter(sheet, GLOSSARY_COLUMNS)
+
+
+def memory_example(row: TermRow) -> str:
+    """The aligned pair a harvested rendering comes from: the Chinese sentence, then its English."""
+    candidates = row.memory.get("candidates") or []
+    if not candidates or not candidates[0].get("example_zh"):
+        return ""
+    top = candidates[0]
+    return cell_text(f"{top['example_zh']}\n{top['example_en']}")
+
+
+def alternatives_text(row: TermRow) -> str:
+    """Renderings a higher source hides, and the other candidates of the memories."""
+    lines = [f"{a['en']} [{a['source']}" + (f"; {a['detail']}" if a.get("detail") else "") + "]"
+             for a in row.english_alternatives if a.get("en") and a["en"] != row.english]
+    return cell_text("\n".join(lines))
+
+
+def _memory_sheet(workbook: Workbook, rows: list[TermRow]) -> None:
+    """Every rendering harvested from translation memories, with its count and aligned example."""
+    columns = [("ID", 7), ("Term", 20), ("#", 5), ("English in the memory", 34), ("Pairs", 8), ("Confidence", 12),
+               ("Memory", 24), ("Chinese sentence", 60), ("English sentence", 70)]
+    sheet = _header(workbook, "Memory", columns)
+    for row in rows:
+        memory = row.memory
+        for number, candidate in enumerate(memory.get("candidates") or [], start=1):
+            zh = candidate.get("example_zh", "")
+            start = zh.find(row.term)
+            english_sentence = candidate.get("example_en", "")
+            at = english_sentence.find(candidate["english"])
+            sheet.append([
+                row.id, row.term, number, Cell(candidate["english"], WRAP),
+                f"{candidate['count']}/{memory.get('read', 0)}",
+                f"{memory.get('confidence', 0):.2f} {memory.get('level', '')}" if number == 1 else "",
+                candidate.get("memory", ""),
+                highlighted(zh, start, len(row.term)) if start >= 0 else Cell(cell_text(zh), WRAP),
+                highlighted(english_sentence, at, len(candidate["english"])) if at >= 0
+                else Cell(cell_text(english_sentence), WRAP),
+            ], height=row_height([(zh, 60), (english_sentence, 70)]))
+    _filter(sheet, columns)
 
 
 def _slogans_sheet(workbook: Workbook, rows: list[TermRow]) -> None:
@@ -280,6 +325,11 @@ ABOUT_TEXT = [
     ("English source: approved", "A translator's rendering, approved in the termbase; it always wins."),
     ("English source: translator edit", "A translator's rendering not yet approved."),
     ("English source: imported: FILE", "From an outside glossary brought in with glossary import."),
+    ("English source: translation memory: FILE", "Harvested from a translation memory (TMX, XLIFF) or a document "
+     "aligned with its translation (glossary align): the English the memory's sentence pairs use for the term "
+     "most often, with a confidence. Memory example shows an aligned pair; the Memory sheet lists every "
+     "candidate. Ranked below approved, translator edit and imported English, above reference and drafts; "
+     "what a higher source hides is listed under Alternatives."),
     ("English source: none", "No English that meets the rules: the term needs a translator. The Gloss column then "
      "gives the dictionary senses of the term's parts (营商 … · 环境 environment/circumstances): a hint, never a "
      "rendering."),

@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .safety import cell_text
+from .safety import EXCEL_CELL_LIMIT, cell_text
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -27,6 +27,17 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 def xml_text(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# Characters a cell's text must lose (illegal in XML) or escape.
+_CELL_WORK_RE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def cell_xml(value: str) -> str:
+    """`xml_text(cell_text(value))`, with one search for the usual text that needs neither."""
+    if len(value) <= EXCEL_CELL_LIMIT and _CELL_WORK_RE.search(value) is None:
+        return value
+    return xml_text(cell_text(value))
 
 
 def xml_attribute(value: str) -> str:
@@ -127,18 +138,29 @@ class Sheet:
         row = self.rows
         parts = [f'<row r="{row}" ht="{height}" customHeight="1">' if height else f'<row r="{row}">']
         letters = self._letters
-        default = self.workbook.default_style
+        workbook = self.workbook
+        default = workbook.default_style
         for index, cell in enumerate(cells):
+            kind = type(cell)
+            # Plain strings and numbers, most cells, go straight to XML.
+            if kind is str:
+                if cell:
+                    parts.append(f'<c r="{letters[index]}{row}" s="{default}" t="inlineStr"><is>'
+                                 f'<t xml:space="preserve">{cell_xml(cell)}</t></is></c>')
+                continue
+            if kind is int or kind is float:
+                parts.append(f'<c r="{letters[index]}{row}" s="{default}"><v>{cell}</v></c>')
+                continue
             if cell is None:
                 continue
             ref = f"{letters[index]}{row}"
             if isinstance(cell, Cell):
-                style = self.workbook.style_id(cell.style) if cell.style else default
+                style = workbook.style_id(cell.style) if cell.style else default
                 if cell.link:
                     tip = f' tooltip="{xml_attribute(cell.tooltip)}"' if cell.tooltip else ""
                     self._links.write(f'<hyperlink ref="{ref}" location="{xml_attribute(cell.link)}"{tip}/>')
                 if cell.runs is not None:
-                    parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is>{self.workbook.runs_xml(cell.runs)}</is></c>')
+                    parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is>{workbook.runs_xml(cell.runs)}</is></c>')
                     continue
                 value = cell.value
             else:
@@ -152,8 +174,8 @@ class Sheet:
             if isinstance(value, (int, float)):
                 parts.append(f'<c r="{ref}" s="{style}"><v>{value}</v></c>')
             else:
-                text = xml_text(cell_text(str(value)))
-                parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+                parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+                             f'{cell_xml(str(value))}</t></is></c>')
         self.max_column = max(self.max_column, len(cells))
         parts.append("</row>")
         self._data.write("".join(parts))
@@ -256,7 +278,7 @@ class Workbook:
                     properties += f'<color rgb="FF{run.color}"/>'
                 properties += f'<rFont val="{xml_attribute(self.font)}"/>'
                 self._run_properties[(run.bold, run.color)] = properties
-            out.append(f'<r><rPr>{properties}</rPr><t xml:space="preserve">{xml_text(cell_text(run.text))}</t></r>')
+            out.append(f'<r><rPr>{properties}</rPr><t xml:space="preserve">{cell_xml(run.text)}</t></r>')
         return "".join(out)
 
     def _styles_xml(self) -> str:
@@ -303,7 +325,7 @@ class Workbook:
         drawings = [(number, sheet) for number, sheet in enumerate(self.sheets, start=1) if sheet.charts]
         chart_count = sum(len(sheet.charts) for _, sheet in drawings)
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as archive:
             archive.writestr("[Content_Types].xml", (
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'

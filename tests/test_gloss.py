@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from types import SimpleNamespace
 
 from click.testing import CliRunner
@@ -24,7 +25,8 @@ def _termbase(tmp_path) -> Termbase:
     termbase = Termbase(tmp_path / "tb.sqlite3")
     # a mined term as enrich reads it
     entries = [enrich(SimpleNamespace(term=term, traditional=term, variants=[], category="political term", score=1.0,
-                                      frequency=3, documents=2, expansion=[], expansion_source="", contexts=[]))
+                                      frequency=3, documents=2, expansion=[], expansion_source="", contexts=[],
+                                      score_reasons=""))
                for term in ("汽车整车", "基础设施")]
     with termbase.transaction():
         termbase.upsert_mined_terms(entries)
@@ -68,9 +70,15 @@ def test_lookup_prints_the_gloss_apart_from_the_english(tmp_path):
 
 
 def test_lookup_upgrades_a_termbase_of_an_earlier_release(tmp_path):
-    termbase = _termbase(tmp_path)
-    termbase.connection.execute("ALTER TABLE terms DROP COLUMN gloss")
-    termbase.connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
-    termbase.close()
-    match = lookup("基础设施", str(tmp_path / "tb.sqlite3"))[0]
-    assert match.english == "infrastructure" and match.gloss == ""
+    # a termbase written before the Gloss: its schema stops just before that migration
+    db = tmp_path / "old.sqlite3"
+    version = next(i for i, script in enumerate(MIGRATIONS) if "ADD COLUMN gloss" in script)
+    connection = sqlite3.connect(db)
+    for script in MIGRATIONS[:version]:
+        connection.executescript(script)
+    connection.execute(f"PRAGMA user_version = {version}")
+    connection.commit()
+    connection.close()
+    assert lookup("基础设施", str(db)) == []
+    with Termbase(db) as termbase:
+        assert termbase.schema_version() == len(MIGRATIONS)
