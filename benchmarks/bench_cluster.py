@@ -19,18 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpora" / "peoples_daily_2019_2020"
-
-
-def files_until(folder: Path, megabytes: float) -> list[Path]:
-    chosen, size = [], 0
-    for path in sorted(folder.rglob("*.txt")):
-        if size >= megabytes * 1e6:
-            break
-        chosen.append(path)
-        size += path.stat().st_size
-    return chosen
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from real_corpus import link_folder, require, subset  # noqa: E402
 
 
 def main() -> int:
@@ -38,16 +28,14 @@ def main() -> int:
     parser.add_argument("--sizes", default="5,10,20,35", help="subset sizes in MB (35: all of it)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes, and --jobs of the local build")
     args = parser.parse_args()
-    if not CORPUS.is_dir():
-        print(f"{CORPUS} is absent: this benchmark reads real text from ../shared/corpora/ (not part of the project)")
-        return 0
+    files_all = require()
     import distributed
 
     from glossary.cluster import build_on_cluster
     from glossary.pipeline import build
     from glossary.workbook import write_workbook
 
-    print(f"corpus: {CORPUS} (files in path order); {args.workers} workers vs --jobs {args.workers}; "
+    print(f"corpus: People's Daily 2019-2020 (files in path order); {args.workers} workers vs --jobs {args.workers}; "
           f"load {os.getloadavg()[0]:.1f}")
     print("| corpus | files | --jobs build | LocalCluster build | overhead | sent to client | sent / corpus "
           "| of which metadata / candidates / occurrences | map s/MB | count s/MB | locate s | entries |")
@@ -55,13 +43,10 @@ def main() -> int:
     with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         for size in (float(s) for s in args.sizes.split(",")):
-            files = files_until(CORPUS, size)
-            megabytes = sum(p.stat().st_size for p in files) / 1e6
+            files = subset(files_all, None if size >= 35 else size)
             with tempfile.TemporaryDirectory() as folder:
                 corpus = Path(folder) / "corpus"
-                corpus.mkdir()
-                for path in files:
-                    (corpus / f"{path.parent.name}-{path.name}").symlink_to(path)
+                megabytes = link_folder(files, corpus) / 1e6
                 started = time.perf_counter()
                 local = build([str(corpus)], db_path=f"{folder}/local.sqlite3", jobs=args.workers,
                               write_workbook=write_workbook, out=f"{folder}/local.xlsx")
