@@ -38,7 +38,7 @@ def main() -> int:
     print(f"corpus: People's Daily 2019-2020 (files in path order); {args.workers} workers vs --jobs {args.workers}; "
           f"load {os.getloadavg()[0]:.1f}")
     print("| corpus | files | --jobs build | LocalCluster build | overhead | sent to client | sent / corpus "
-          "| of which metadata / candidates / occurrences | map s/MB | count s/MB | locate s | entries |")
+          "| of which metadata / entries / timeline | map s/MB | count s/MB | locate s | entries |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
@@ -60,7 +60,7 @@ def main() -> int:
             print(f"| {megabytes:.1f} MB | {len(files)} | {local_seconds:.1f} s | {cluster_seconds:.1f} s "
                   f"| {100 * (cluster_seconds / local_seconds - 1):+.0f}% | {stats.client_bytes / 1e6:.2f} MB "
                   f"| {stats.client_bytes / (megabytes * 1e6):.3f} | {stats.metadata_bytes / 1e6:.2f} / "
-                  f"{stats.candidate_bytes / 1e6:.2f} / {stats.occurrence_bytes / 1e6:.2f} MB "
+                  f"{stats.term_bytes / 1e6:.2f} / {stats.occurrence_bytes / 1e6:.2f} MB "
                   f"| {stats.map_seconds / megabytes:.2f} "
                   f"| {stats.count_seconds / megabytes:.2f} | {stats.locate_seconds:.1f} | {report.terms} |",
                   flush=True)

@@ -7,13 +7,13 @@ The same functions as a local build (`pipeline`), placed differently:
   are written to the document store, one object per document named by its content hash. The
   client receives each file's digest and the document's metadata, nothing that grows with
   its text.
-- count, on the workers: the stored documents are counted a batch per task, the batches'
-  counts are added in a tree on the workers, and the candidates are selected from the total
-  there (thresholds apply only after the full merge: a rare n-gram in one batch may be common
-  in all of them); the client receives the candidates, not the counts.
-- locate, on the workers: the candidates the client selected are looked for in batches of
-  stored documents; the occurrences are merged in a tree and only the result is sent.
-- the client selects, enriches and writes the termbase and the workbook in one transaction.
+- count, on the workers: the stored documents are counted a batch per task and the batches'
+  counts added in a tree on the workers; the thresholds apply only after the full merge (a
+  rare n-gram in one batch may be common in all of them).
+- select and locate, on the workers: the candidates are selected from the merged counts,
+  screened and located in batches of stored documents read from the store, and finished
+  there; the client receives the finished entries, not the counts or the candidates.
+- the client enriches the entries and writes the termbase and the workbook in one transaction.
 
 Tasks are pure and store objects content-addressed: a task Dask runs again after losing a
 worker writes the same object and its result is merged once.
@@ -47,8 +47,8 @@ class ClusterStats:
     workers: int = 0
     client_bytes: int = 0
     metadata_bytes: int = 0  # per file: digest, title, date, dropped lines (the Sources sheet)
-    candidate_bytes: int = 0  # the terms selected from the merged counts
-    occurrence_bytes: int = 0  # merged occurrences: frequencies, neighbours, examples
+    term_bytes: int = 0  # the finished entries, with their examples
+    occurrence_bytes: int = 0  # per document, how often each entry occurs (for the timeline)
     map_seconds: float = 0.0
     count_seconds: float = 0.0
     locate_seconds: float = 0.0
@@ -272,10 +272,30 @@ def corpus_tokens(counts: mine.DocumentCounts) -> int:
     return counts.tokens
 
 
-def select_terms(counts: mine.DocumentCounts, settings: mine.MiningSettings) -> list:
-    """The candidates of the merged counts, selected where the counts are: only they travel."""
+def select_terms(counts: mine.DocumentCounts, settings: mine.MiningSettings, merges: dict[str, str]) -> list:
+    """The candidates of the merged counts (with the termbase's hand-made merges applied),
+    selected where the counts are."""
+    from .curate import apply_merges
+
     _prepare(frozenset(), {})
-    return mine.select_terms(counts, settings)
+    return apply_merges(mine.select_terms(counts, settings), merges)
+
+
+def screen_terms(terms: list, counted: mine.Occurrences, settings: mine.MiningSettings) -> list:
+    return mine.screen_terms(terms, counted, settings)
+
+
+def worth_locating(terms: list, counted: mine.Occurrences, settings: mine.MiningSettings, tokens: int) -> list:
+    _prepare(frozenset(), {})
+    return pipeline.worth_locating(terms, counted, settings, tokens)
+
+
+def finish_terms(terms: list, located: mine.Occurrences, counted: mine.Occurrences,
+                 settings: mine.MiningSettings, tokens: int) -> list:
+    """The finished entries: a term is found exactly where screening found it."""
+    _prepare(frozenset(), {})
+    located.frequency, located.documents = counted.frequency, counted.documents
+    return mine.finish_terms(terms, located, settings, screened=True, corpus_tokens=tokens)
 
 
 def locate_documents(rows: list[tuple], store: str, terms: list, counts_only: bool) -> mine.Occurrences:
@@ -429,15 +449,10 @@ def build_on_cluster(
             report.documents_added = len(seen)
             if report.documents_seen == 0 and not known:
                 raise GlossaryError("no readable document in the given paths")
-            produced = {document_hash for _, document_hash in cleaned}
-            replaced = {old for path, document_hash in cleaned for old in documents_by_path.get(path, ())
-                        if old != document_hash and old not in produced and old in known}
-            for document_hash in sorted(replaced):
-                termbase.remove_document(document_hash)
+            replaced = pipeline.forget_replaced(termbase, cleaned, documents_by_path, known)
+            for document_hash in replaced:
                 rows_by_hash.pop(document_hash, None)
             report.documents_replaced = len(replaced)
-            if termbase.get_meta("cleaner") != CLEANER_VERSION:
-                termbase.set_meta("cleaner", CLEANER_VERSION)
             fingerprint = pipeline.settings_fingerprint(settings)
             report.unchanged = (not seen and not replaced and not retokenized
                                 and termbase.get_meta("settings") == fingerprint)
@@ -482,33 +497,33 @@ def _mine(client, store: str, rows_by_hash: dict, settings: mine.MiningSettings,
           termbase: Termbase, parts: list, counted_twice: list[str]) -> list[dict]:
     """`pipeline.mine_store` with counting and locating on the workers: `parts` are futures of
     partial counts (this build's batches, the stored documents' batches)."""
-    from .curate import apply_merges
-
     started = time.perf_counter()
     total = _tree_reduce(client, parts, add_counts)
     if counted_twice:
         total = client.submit(subtract_counts, total, client.submit(count_documents, counted_twice, store),
                               retries=3)
-    terms = _sized(client.submit(select_terms, total, settings, retries=3).result(), stats, "candidate")
-    tokens = client.submit(corpus_tokens, total, retries=3).result()
+    # Candidates, screening counts and occurrences stay on the workers (they grow with the
+    # text); only the finished entries come to the client.
+    merges = dict(termbase.connection.execute("SELECT variant, canonical FROM merges"))
+    terms = client.submit(select_terms, total, settings, merges, retries=3)
+    tokens = client.submit(corpus_tokens, total, retries=3)
+    tokens.result()  # the counts are merged: what follows is selecting and locating
     stats.count_seconds = time.perf_counter() - started
-    terms = apply_merges(terms, dict(termbase.connection.execute("SELECT variant, canonical FROM merges")))
+    started = time.perf_counter()
     # In name order, as the local build locates them (examples rank by document name).
     rows = sorted(((h, *rest) for h, rest in rows_by_hash.items()),
                   key=lambda row: pipeline._name_and_hash((row[0], row[1])))
     slices = max(1, min(len(rows), len(client.scheduler_info()["workers"]) * 4))
 
     def locate(located_terms, counts_only):
-        [terms_future] = client.scatter([located_terms], broadcast=True)
         parts = client.map(locate_documents, [rows[i::slices] for i in range(slices)], store=store,
-                           terms=terms_future, counts_only=counts_only, retries=3, pure=False)
-        return _sized(_tree_reduce(client, parts, add_occurrences).result(), stats, "occurrence")
+                           terms=located_terms, counts_only=counts_only, retries=3, pure=False)
+        return _tree_reduce(client, parts, add_occurrences)
 
-    started = time.perf_counter()
     counted = locate(terms, True)
-    terms = mine.screen_terms(terms, counted, settings)
-    located = locate(pipeline.worth_locating(terms, counted, settings, tokens), False)
-    located.frequency, located.documents = counted.frequency, counted.documents
+    screened = client.submit(screen_terms, terms, counted, settings, retries=3)
+    located = locate(client.submit(worth_locating, screened, counted, settings, tokens, retries=3), False)
+    finished = _sized(client.submit(finish_terms, screened, located, counted, settings, tokens,
+                                    retries=3).result(), stats, "term")
     stats.locate_seconds = time.perf_counter() - started
-    finished = mine.finish_terms(terms, located, settings, screened=True, corpus_tokens=tokens)
     return pipeline.enrich_terms(finished, termbase.cached_enrichments())

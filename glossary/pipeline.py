@@ -353,17 +353,9 @@ def build(
                 report.documents_added = len(seen_hashes)
                 if report.documents_seen == 0 and not known:
                     raise GlossaryError("no readable document in the given paths")
-                # A file that changed (edited, or cleaned differently by a new release) replaces
-                # the document it was before, unless another file of this build still is it.
-                produced = {document_hash for _, document_hash in cleaned}
-                replaced = {old for path, document_hash in cleaned for old in documents_by_path.get(path, ())
-                            if old != document_hash and old not in produced and old in known}
-                for document_hash in sorted(replaced):
-                    termbase.remove_document(document_hash)
+                replaced = forget_replaced(termbase, cleaned, documents_by_path, known)
                 report.documents_replaced = len(replaced)
                 known = known - replaced
-                if termbase.get_meta("cleaner") != CLEANER_VERSION:
-                    termbase.set_meta("cleaner", CLEANER_VERSION)
                 unchanged = (not seen_hashes and not replaced and not retokenized
                              and termbase.get_meta("settings") == fingerprint)
                 if not unchanged:
@@ -468,6 +460,22 @@ def _workbook_state(termbase: Termbase, out: str) -> str:
     stat = path.stat() if path.is_file() else None
     return json.dumps([str(path), stat.st_size if stat else None, stat.st_mtime_ns if stat else None,
                        termbase.changes(), release_key()])
+
+
+def forget_replaced(termbase: Termbase, cleaned: list[tuple[str, str]], documents_by_path: dict[str, set[str]],
+                    known: frozenset[str]) -> set[str]:
+    """A file that changed (edited, or cleaned differently by a new release) replaces the
+    document it was before, unless another file of this build still is it: forget those
+    documents (`cleaned`: (absolute path, document) of every file this build read). Then
+    record the cleaner that cleaned them. Returns the documents forgotten."""
+    produced = {document_hash for _, document_hash in cleaned}
+    replaced = {old for path, document_hash in cleaned for old in documents_by_path.get(path, ())
+                if old != document_hash and old not in produced and old in known}
+    for document_hash in sorted(replaced):
+        termbase.remove_document(document_hash)
+    if termbase.get_meta("cleaner") != CLEANER_VERSION:
+        termbase.set_meta("cleaner", CLEANER_VERSION)
+    return replaced
 
 
 def retokenize_stored(termbase: Termbase) -> None:
