@@ -699,6 +699,15 @@ class Termbase:
                 "english_alternatives": json.loads(row[12]), "components": json.loads(row[13]), "gloss": row[14]})
         return cached
 
+    def _audit_human(self, term_id: int, term: str, field: str, old: str, new: str, stored: str,
+                     who: str, stamp: str, action: str) -> None:
+        """One human field's change in the audit. old_stored: the translator's own English
+        before, so an undo puts back exactly that (and machine English stays machine English)."""
+        self.connection.execute(
+            "INSERT INTO audit(term_id, term, field, old, new, who, at, action, old_stored)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            (term_id, term, field, old, new, who, stamp, action, stored if field == "english" else None))
+
     # --- entries that are not live: retired, or merged into another ---
 
     def make_dormant(self, term_id: int, state: str, into_id: int | None = None) -> None:
@@ -776,11 +785,7 @@ class Termbase:
             if field == "status" and new not in STATUSES:
                 raise GlossaryError(f"unknown status {new!r} (one of {', '.join(STATUSES)})")
             row["english_human" if field == "english" else field] = new
-            self.connection.execute(
-                "INSERT INTO audit(term_id, term, field, old, new, who, at, action, old_stored)"
-                " VALUES (?,?,?,?,?,?,?,?,?)",
-                (term_id, row["term"], field, current[field], new, who, stamp, action,
-                 stored if field == "english" else None))
+            self._audit_human(term_id, row["term"], field, current[field], new, stored, who, stamp, action)
             changed = True
         if changed:
             row["revision"] = row.get("revision", 0) + 1
@@ -861,12 +866,7 @@ class Termbase:
             column = {"english": "english_human"}.get(field, field)
             self.connection.execute(f"UPDATE terms SET {column} = ?, updated_at = ? WHERE id = ?",
                                     (new, stamp, term_id))
-            # old_stored: the translator's own English before, so an undo puts back exactly that.
-            self.connection.execute(
-                "INSERT INTO audit(term_id, term, field, old, new, who, at, action, old_stored)"
-                " VALUES (?,?,?,?,?,?,?,?,?)",
-                (term_id, row["term"], field, current[field], new, who, stamp, action,
-                 stored if field == "english" else None))
+            self._audit_human(term_id, row["term"], field, current[field], new, stored, who, stamp, action)
             changed = True
         if changed:
             self.connection.execute("UPDATE terms SET revision = revision + 1 WHERE id = ?", (term_id,))
