@@ -265,6 +265,10 @@ def _english_order(parts: list[Part]) -> str | None:
             form = _without_article(form)
         if before_another and _NOT_A_MODIFIER_RE.search(form):
             return None
+        # A word that stands in front of another only as the first of a pair (繁荣 "prosperity
+        # and" in 繁荣发展) joins one word, never a longer phrase (繁荣发展哲学社会科学).
+        if form.endswith(" and") and index + 2 != len(parts):
+            return None
         words.append(form)
     return " ".join(word for word in words if word) or None
 

@@ -206,3 +206,16 @@ def test_fragments_of_names_and_short_verbs_get_no_draft():
     # 有限公司董事长 is cut out of 江苏东强股份有限公司董事长; 长达 and 找不到 out of sentences
     for term in ("有限公司董事长", "长达", "找不到"):
         assert english_for(term).source == SOURCE_NONE, term
+
+
+def test_drafts_judged_misleading_on_peoples_daily_are_mended():
+    # Read as misleading in the sample of benchmarks/eval_english.py: 生态 as a head is the
+    # ecosystem of a field, not the science; 消费 before a verbal noun is consumption, not the
+    # consumer; 繁荣 in front of another word makes a coordinate pair, never "prosperous X".
+    assert dictionary_draft("政治生态") == "political ecosystem"
+    assert dictionary_draft("消费升级") == "consumption upgrading"
+    assert dictionary_draft("繁荣发展") == "prosperity and development"
+    assert dictionary_draft("专项行动") == "special campaign"
+    assert dictionary_draft("生态环境") == "ecological environment"
+    # the pair joins one word only: a verb phrase with an object gets no draft
+    assert english_for("繁荣发展哲学社会科学").source == SOURCE_NONE
