@@ -143,7 +143,7 @@ def test_numbered_slogan_without_a_reference_is_never_its_shape():
 def test_slogan_drafted_from_its_components_renderings():
     english = english_for("两个维持", "numbered slogan", ["基础设施", "生态环境"])
     assert english.source == SOURCE_DRAFT and english.detail == DETAIL_COMPONENTS
-    assert english.text == "infrastructure; and ecological environment"
+    assert english.text == "infrastructure; and eco-environment"  # 生态环境: a reference (SCIO white paper)
 
 
 def test_meeting_and_plan_patterns():
