@@ -212,6 +212,11 @@ def _parts(term: str) -> tuple[list[Part] | None, bool]:
 _NOT_A_MODIFIER_RE = re.compile(r"\b(of|in|for|to|against|with|on|by|from)\b|^(\S+\s+){3,}\S+$")
 
 
+# A form before another that starts with a preposition is put after the rest of the term
+# (新时代全面从严治党: full and rigorous governance over the Party for the new era).
+_POSTPOSITIVE_RE = re.compile(r"^(for|in) ")
+
+
 def _without_article(text: str) -> str:
     return re.sub(r"^(the|The|to) ", "", text)
 
@@ -245,6 +250,11 @@ def _english_order(parts: list[Part]) -> str | None:
             return None
         left, right = _english_order(before), _english_order(after)
         return f"{right} of {left}" if left and right else None
+    if len(parts) > 1 and len(parts[-1][0]) == 1 and _ADJECTIVE_RE.search(parts[-1][1]):
+        return None  # a run of one-character abbreviations (省区市) has no head noun
+    if len(parts) > 1 and _POSTPOSITIVE_RE.match(parts[0][2]):
+        rest = _english_order(parts[1:])  # 新时代 "for the new era" follows what it qualifies
+        return f"{rest} {parts[0][2]}" if rest else None
     template = parts[-1][3]
     if template and len(parts) > 1 and _is_noun(parts[-2]):
         inner = _english_order(parts[:-1])
@@ -265,9 +275,10 @@ def _english_order(parts: list[Part]) -> str | None:
             form = _without_article(form)
         if before_another and _NOT_A_MODIFIER_RE.search(form):
             return None
-        # A word that stands in front of another only as the first of a pair (繁荣 "prosperity
-        # and" in 繁荣发展) joins one word, never a longer phrase (繁荣发展哲学社会科学).
-        if form.endswith(" and") and index + 2 != len(parts):
+        # A pair (党和国家 "Party and state") or the first of one (繁荣 "prosperity and" in
+        # 繁荣发展) stands only right before the head: in front of a longer phrase the reader cannot
+        # tell what it joins ("Party and state cause development", 繁荣发展哲学社会科学).
+        if before_another and (form.endswith(" and") or " and " in form) and index + 2 != len(parts):
             return None
         words.append(form)
     return " ".join(word for word in words if word) or None

