@@ -281,7 +281,12 @@ def _english_order(parts: list[Part]) -> str | None:
         if before_another and (form.endswith(" and") or " and " in form) and index + 2 != len(parts):
             return None
         words.append(form)
-    return " ".join(word for word in words if word) or None
+    text = " ".join(word for word in words if word)
+    # Two parts that say the same word ("health health" for 卫生健康, "severe cases cases",
+    # "unity and unity") are not yet English.
+    if re.search(r"\b(\w+) (?:and )?\1\b", text, re.IGNORECASE):
+        return None
+    return text or None
 
 
 # In draft_glosses.tsv, a word whose rendering is "~" has two common senses here: no draft is

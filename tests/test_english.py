@@ -232,3 +232,12 @@ def test_drafts_judged_misleading_on_the_held_out_slice_are_mended():
     assert dictionary_draft("全面战略合作伙伴关系") == "comprehensive strategic cooperative partnership"
     assert dictionary_draft("新时代全面从严治党") == "full and rigorous governance over the Party for the new era"
     assert dictionary_draft("经济社会发展") == "economic and social development"   # a pair right before its head
+
+
+def test_drafts_judged_misleading_in_the_covid_weeks_are_mended():
+    # Read as misleading on People's Daily 2020-02 (eval_english --start 202002).
+    assert english_for("重症病例").text == "severe cases"            # was "severe cases cases"
+    assert english_for("团结统一").source == SOURCE_NONE              # "unity and unity" is no English
+    assert dictionary_draft("团结合作") == "unity and cooperation"    # was "unity cooperation"
+    assert dictionary_draft("总干事") == "director-general"           # WHO's, not a secretary-general
+    assert "transport transport" not in english_for("交通运输").text
