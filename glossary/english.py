@@ -210,6 +210,9 @@ def _parts(term: str) -> tuple[list[Part] | None, bool]:
 # A rendering with a preposition or of four words or more cannot stand in front of another
 # word ("people living in poverty poverty alleviation"): such a term gets no draft.
 _NOT_A_MODIFIER_RE = re.compile(r"\b(of|in|for|to|against|with|on|by|from)\b|^(\S+\s+){3,}\S+$")
+# Nor can a reference that is a verb phrase ("ensuring stable growth" for 稳增长: 稳增长调结构 is
+# not "ensuring stable growth structural adjustment").
+_VERB_PHRASE_RE = re.compile(r"^\w+ing\s+\S")
 
 
 # A form before another that starts with a preposition is put after the rest of the term
@@ -274,6 +277,9 @@ def _english_order(parts: list[Part]) -> str | None:
         if index > 0 or before_another:
             form = _without_article(form)
         if before_another and _NOT_A_MODIFIER_RE.search(form):
+            return None
+        if (before_another and word in reference_table() and word not in _domain_glosses()
+                and _VERB_PHRASE_RE.match(form)):
             return None
         # A pair (党和国家 "Party and state") or the first of one (繁荣 "prosperity and" in
         # 繁荣发展) stands only right before the head: in front of a longer phrase the reader cannot

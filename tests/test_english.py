@@ -241,3 +241,12 @@ def test_drafts_judged_misleading_in_the_covid_weeks_are_mended():
     assert dictionary_draft("团结合作") == "unity and cooperation"    # was "unity cooperation"
     assert dictionary_draft("总干事") == "director-general"           # WHO's, not a secretary-general
     assert "transport transport" not in english_for("交通运输").text
+
+
+def test_a_reference_that_is_a_verb_phrase_modifies_nothing():
+    # 稳增长 is "ensuring stable growth" (a reference): 稳增长调结构 is a pair of verb phrases,
+    # not "ensuring stable growth structural adjustment".
+    assert english_for("稳增长").source == SOURCE_REFERENCE
+    assert english_for("稳增长调结构").source == SOURCE_NONE
+    assert english_for("稳就业保民生").source == SOURCE_NONE
+    assert dictionary_draft("饮水安全") == "drinking water security"   # a gloss, not a verb phrase
