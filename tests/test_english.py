@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
+
+import pytest
 
 from glossary.clean import to_simplified
 from glossary.data import data_text
@@ -250,3 +253,21 @@ def test_a_reference_that_is_a_verb_phrase_modifies_nothing():
     assert english_for("稳增长调结构").source == SOURCE_NONE
     assert english_for("稳就业保民生").source == SOURCE_NONE
     assert dictionary_draft("饮水安全") == "drinking water security"   # a gloss, not a verb phrase
+
+
+BILINGUAL = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "bilingual"
+
+
+def test_references_quoting_the_shared_press_conferences_are_found_in_them():
+    # Entries taken from the Foreign Ministry's press conferences name the page and quote its
+    # English: the quote is in the ministry's English of that page, and the Chinese term in its Chinese.
+    table = BILINGUAL / "mfa2026.tsv"
+    if not table.exists():
+        pytest.skip(f"{table} is absent (see ../shared/corpora/README.md)")
+    rows = [line.split("\t") for line in table.read_text(encoding="utf-8").splitlines()[1:]]
+    entries = [e for e in json.loads(data_text("reference_en.json")) if "mfa2026.tsv" in e["source"]]
+    assert len(entries) >= 10
+    for entry in entries:
+        pages = [row for row in rows if row[9] == entry["url"]]
+        assert any(entry["quote"] in row[4] and entry["zh"] in row[3] for row in pages), entry["zh"]
+        assert entry["en"].lower() in entry["quote"].lower(), entry["zh"]
