@@ -215,6 +215,9 @@ _NOT_A_MODIFIER_RE = re.compile(r"\b(of|in|for|to|against|with|on|by|from)\b|^(\
 _VERB_PHRASE_RE = re.compile(r"^\w+ing\s+\S")
 
 
+# One-character names of administrative levels: two in a row are a pair (省市委).
+_LEVELS = "省市县区州"
+
 # A form before another that starts with a preposition is put after the rest of the term
 # (新时代全面从严治党: full and rigorous governance over the Party for the new era).
 _POSTPOSITIVE_RE = re.compile(r"^(for|in) ")
@@ -274,6 +277,8 @@ def _english_order(parts: list[Part]) -> str | None:
         following = parts[index + 1][0] if index + 1 < len(parts) else None
         before_another = following is not None and following not in _CONJUNCTIONS
         form = modifier if before_another else head
+        if len(word) == 1 and word in _LEVELS and following and following[0] in _LEVELS:
+            form += " and"  # 省市委: provincial and municipal Party committee
         if index > 0 or before_another:
             form = _without_article(form)
         if before_another and _NOT_A_MODIFIER_RE.search(form):

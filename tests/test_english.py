@@ -271,3 +271,11 @@ def test_references_quoting_the_shared_press_conferences_are_found_in_them():
         pages = [row for row in rows if row[9] == entry["url"]]
         assert any(entry["quote"] in row[4] and entry["zh"] in row[3] for row in pages), entry["zh"]
         assert entry["en"].lower() in entry["quote"].lower(), entry["zh"]
+
+
+def test_seed_pairs_read_as_pairs():
+    # Pairs of the seeds' CPPCC writing that drafts ran together.
+    assert dictionary_draft("省市委") == "provincial and municipal Party committee"   # was "provincial municipal …"
+    assert dictionary_draft("县区政协") == "county and district CPPCC"
+    assert dictionary_draft("党委政府") == "Party committees and governments"
+    assert dictionary_draft("市委书记") == "secretary of the municipal Party committee"
