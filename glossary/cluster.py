@@ -581,4 +581,16 @@ def _mine(client, store: str, rows_by_hash: dict, settings: mine.MiningSettings,
     finished = _sized(client.submit(finish_terms, screened, located, counted, settings, tokens,
                                     retries=3).result(), stats, "term")
     stats.locate_seconds = time.perf_counter() - started
-    return pipeline.enrich_terms(finished, termbase.cached_enrichments())
+    workers = max(1, len(client.scheduler_info()["workers"]))
+    return pipeline.enrich_terms(finished, termbase.cached_enrichments(), _WorkerMap(client), workers)
+
+
+class _WorkerMap:
+    """A process pool's `map` for pipeline.enrich_terms: the terms are enriched on the workers,
+    which have the dictionaries loaded already (the client does not load them at all)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def map(self, function, items):
+        return self.client.gather(self.client.map(function, list(items), retries=3, pure=False))
