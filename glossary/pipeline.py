@@ -60,6 +60,7 @@ class BuildReport:
     unchanged: bool = False
     workbook: str | None = None
     records_skipped: dict[str, int] = field(default_factory=dict)  # archive records that are not documents
+    resumed: dict[str, int] = field(default_factory=dict)  # archive → bytes an earlier build read, not read again
     cluster: object = None  # cluster.ClusterStats of a build on a Dask cluster
     timeline: "TimelineSummary | None" = None  # documents' dates, undated ones named
 
@@ -311,6 +312,11 @@ def build(
     # Files are skipped by the digest of their bytes only if cleaning has not changed since.
     sources = termbase.sources() if termbase.get_meta("cleaner") == CLEANER_VERSION else {}
     documents_by_path = termbase.documents_by_path()
+    # An archive that only grew since a build read it is read from where that build stopped
+    # (while cleaning is unchanged: otherwise every record is cleaned again).
+    resume = {path: state for path in archives if sources and (state := formats.ReadState.from_json(
+        termbase.get_meta(_read_state_key(path)))) and state.holds_for(path, _field_of(path, text_field))}
+    read_to_end: dict[str, formats.ReadState] = {}
     dictionary = prepare_worker(known, sources)
     pool_context = worker_pool(jobs, known, sources) if jobs > 1 else nullcontext()
     try:
@@ -327,13 +333,13 @@ def build(
                 if progress:
                     progress(number, len(files))
 
-            batches = work_batches(files, size, sources, text_field, report, warn, file_done)
+            batches = work_batches(files, size, sources, text_field, report, warn, file_done, resume, read_to_end)
             count_batch = partial(clean_and_count_batch, spill=spill)
             results = (bounded_map(pool, count_batch, batches, jobs * 2) if pool
                        else map(count_batch, batches))
             # Dictionaries the parent needs only if there is mining to do: loaded as soon as a new
             # document shows there is, while the parent mostly waits for the workers.
-            warm_up = threading.Thread(target=_warm_up, daemon=True)
+            warm_up = threading.Thread(target=_warm_up, args=(pool is None,), daemon=True)
             new_counts = mine.DocumentCounts()
             with termbase.transaction():
                 # The tool's words changed since the stored documents were cut (an upgrade):
@@ -373,6 +379,8 @@ def build(
                         if warm_up.ident is None:
                             warm_up.start()
                 report.documents_added = len(seen_hashes)
+                for path, state in read_to_end.items():
+                    termbase.set_meta(_read_state_key(path), state.to_json())
                 if report.documents_seen == 0 and not known:
                     raise GlossaryError("no readable document in the given paths")
                 replaced = forget_replaced(termbase, cleaned, documents_by_path, known)
@@ -417,12 +425,22 @@ def _size(path: str) -> int:
         return 0
 
 
+def _read_state_key(path: str) -> str:
+    return "read:" + str(Path(path).resolve())
+
+
+def _field_of(path: str, text_field: str | None) -> str | None:
+    return text_field if formats.kind_of(path) == "jsonl" else None
+
+
 def work_batches(files: list[str], size: int, sources: dict[str, str], text_field: str | None,
-                 report: BuildReport, warn: Callable[[str], None], file_done: Callable[[], None]):
+                 report: BuildReport, warn: Callable[[str], None], file_done: Callable[[], None],
+                 resume: dict | None = None, read_to_end: dict | None = None):
     """The map's input, lazily: plain files in batches of `size`, and each archive's records as
     they are streamed from it, in batches bounded in count and bytes. A record whose content the
     termbase already holds goes without its payload; skipped records are counted (and malformed
-    ones reported) here."""
+    ones reported) here. An archive in `resume` is read from its ReadState on; the ReadState of
+    each archive read to its end goes into `read_to_end`."""
     singles: list = []
     for path in files:
         if not formats.is_container(path):
@@ -434,7 +452,11 @@ def work_batches(files: list[str], size: int, sources: dict[str, str], text_fiel
         batch: list = []
         batch_bytes = 0
         skipped: dict[str, int] = {}
-        for item in formats.iter_records(path, text_field, sources):
+        start = (resume or {}).get(path)
+        if start is not None:
+            report.resumed[path] = start.offset
+        ends: list = []
+        for item in formats.iter_records(path, text_field, sources, start, ends):
             if isinstance(item, formats.Broken):
                 warn(f"skipped the rest of {item.path}: {item.reason}")
                 report.skipped.append(item.path)
@@ -458,6 +480,8 @@ def work_batches(files: list[str], size: int, sources: dict[str, str], text_fiel
             yield batch
         if skipped:
             warn(formats.skipped_summary(path, skipped))
+        if ends and read_to_end is not None:
+            read_to_end[path] = ends[-1]
         file_done()
     if singles:
         yield singles
@@ -514,14 +538,17 @@ def _first_in_its_batch(record: dict, batch: list) -> bool:
     return False
 
 
-def _warm_up() -> None:
-    """Load the dictionaries the parent needs after the map step while it waits for workers."""
-    from .english import _cedict
-    from .pinyin import _pypinyin
-
+def _warm_up(enriching: bool) -> None:
+    """Load the dictionaries the parent needs after the map step while it waits for workers:
+    those of enrichment only when it enriches itself (with a pool, the workers do, and the
+    parent spares the memory)."""
     mine.segment.background_frequencies()
-    _cedict()
-    _pypinyin()
+    if enriching:
+        from .english import _cedict
+        from .pinyin import _pypinyin
+
+        _cedict()
+        _pypinyin()
 
 
 def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, jobs: int = 1,
@@ -557,8 +584,12 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
 
     def locate(located_terms, counts_only):
         if pool is not None and len(rows) > 1:
-            batches = [(rows[i::jobs * 2], located_terms, counts_only) for i in range(jobs * 2)]
-            return mine.merge_occurrences(pool.map(locate_batch, batches))
+            # Each batch keeps name order (every n-th document). Screening has no order to
+            # keep, so it runs in more, smaller batches: their partial counts, merged as they
+            # come, never all wait in memory at once.
+            parts = jobs * (8 if counts_only else 2)
+            batches = ((rows[i::parts], located_terms, counts_only) for i in range(parts))
+            return mine.merge_occurrences(bounded_map(pool, locate_batch, batches, jobs + 1), consume=True)
         return locate_batch((rows, located_terms, counts_only))
 
     # Two passes: counting screens the candidates cheaply; contexts are looked for only for
@@ -599,8 +630,9 @@ def enrich_terms(terms: list[mine.Term], cached: dict[str, tuple[str, dict]], po
     missing = [index for index, (term, key) in enumerate(zip(terms, keys))
                if term.term not in cached or cached[term.term][0] != stored_key(key, cached[term.term][1])]
     items = [(terms[i].term, terms[i].category, terms[i].expansion, terms[i].expansion_source) for i in missing]
-    batches = [items[i:i + ENRICH_BATCH] for i in range(0, len(items), ENRICH_BATCH)]
-    if pool is not None and len(batches) > 1:
+    size = min(ENRICH_BATCH, max(1, -(-len(items) // jobs)))
+    batches = [items[i:i + size] for i in range(0, len(items), size)]
+    if pool is not None and batches:
         computed = [enriched for batch in pool.map(enrichment_batch, batches) for enriched in batch]
     else:
         computed = [enriched for batch in batches for enriched in enrichment_batch(batch)]
