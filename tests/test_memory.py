@@ -275,6 +275,40 @@ def test_align_command_reports_and_imports(tmp_path):
     assert swapped.exit_code == 2 and swapped.output.startswith("error: paper.en.txt: no Chinese text")
 
 
+def test_anchors_read_numbers_the_two_languages_write_differently():
+    from glossary.align import en_anchors, zh_anchors
+
+    def shared(zh, en):
+        return set(zh_anchors(zh)) & set(en_anchors(en, set()))
+
+    assert shared("累计新建和修复道路1.7万多千米", "more than 17,000 kilometers of roads") == {"17000"}
+    assert shared("累计运送物资器材120万余吨", "over 1.2 million tons of materials") == {"1200000"}
+    assert shared("2020年9月，中国发布白皮书", "In September 2020, China issued a white paper") == {"2020", "9"}
+    assert shared("派遣5名军事观察员", "dispatched five military observers") == {"5"}
+    assert shared("（五）派出首支维和直升机分队", "5. The First Peacekeeping Helicopter Unit") == {"5"}
+    assert shared("四、中国军队积极推动维和国际合作", "IV. Active Efforts for Greater International Cooperation") == {"4"}
+    assert "1" not in en_anchors("one of the missions", set())  # "one" is too common to be a number
+
+
+def test_english_title_lines_are_told_apart_once_their_line_breaks_are_gone():
+    """A white paper's title block and contents, joined into one line, as a page's text has them."""
+    from glossary.align import split_english
+
+    joined = ("China’s Armed Forces: 30 Years of UN Peacekeeping Operations The State Council Information Office "
+              "of the People’s Republic of China September 2020 Contents Preface I. Embarking on Missions for "
+              "World Peace V. Contributing to Building a Community with a Shared Future for Mankind Closing Remarks "
+              "Annex III Service Personnel Fatalities on UN Peacekeeping Missions Preface This year marks the 75th "
+              "anniversary of the founding of the UN. In September 2020, Reuters: The report was issued.")
+    assert split_english(joined) == [
+        "China’s Armed Forces: 30 Years of UN Peacekeeping Operations",
+        "The State Council Information Office of the People’s Republic of China", "September 2020", "Contents",
+        "Preface", "I. Embarking on Missions for World Peace",
+        "V. Contributing to Building a Community with a Shared Future for Mankind", "Closing Remarks",
+        "Annex III Service Personnel Fatalities on UN Peacekeeping Missions", "Preface",
+        "This year marks the 75th anniversary of the founding of the UN.",
+        "In September 2020, Reuters: The report was issued."]
+
+
 # --- the shared corpus ------------------------------------------------------------------
 
 
