@@ -309,6 +309,15 @@ def test_english_title_lines_are_told_apart_once_their_line_breaks_are_gone():
         "In September 2020, Reuters: The report was issued."]
 
 
+def test_dictionary_senses_leave_out_what_only_explains_the_word():
+    from glossary.lexicon import senses_of
+
+    assert frozenset({"g7"}) in senses_of("七国集团")
+    assert not any("japan" in sense for sense in senses_of("七国集团"))  # listed after a colon
+    assert frozenset({"ai"}) in senses_of("人工智能")                     # (AI) is a rendering too
+    assert frozenset({"joint", "declar"}) in senses_of("联合声明")
+
+
 # --- the shared corpus ------------------------------------------------------------------
 
 
@@ -326,4 +335,12 @@ def test_press_conference_memory(tmp_path):
     assert english["国际法"] == "international law"
     assert english["领土完整"] == "territorial integrity"
     assert english["王毅外长"] == "Foreign Minister Wang Yi"
+    # the phrase the English uses, not its first word (joint → joint statement)
+    assert english["联合声明"] == "joint statement"
+    assert english["太平洋岛国"] == "Pacific island nations"
+    # the dictionary's G7 for 七国集团, not Japan from the countries its entry lists
+    assert english["七国集团"] == "G7"
+    # a title, without the name the English puts after it (… Minister Shinjiro Koizumi)
+    assert english["日本防卫大臣"] == "Japanese Defense Minister"
+    assert english["王毅主任"] == "Director Wang Yi"  # not "Director Wang" (Wang Yi’s attendance)
 
