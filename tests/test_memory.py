@@ -123,6 +123,38 @@ def test_xliff_1_2_and_2_0_either_direction(tmp_path):
     assert memory.pairs[1][0] == "政协委员要密切联系群众。" and memory.converted == 2
 
 
+XLIFF_INLINE = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+ <file original="a.docx" source-language="zh-HK" target-language="en" datatype="x-docx"><body>
+  <trans-unit id="1"><source>我們要在<g id="1">協商</g>中凝聚共識<x id="2"/>。</source>
+   <target>We should forge consensus through <g id="1">consultation</g><x id="2"/>.</target></trans-unit>
+ </body></file>
+</xliff>
+"""
+
+XLIFF_20_SEGMENTS = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="zh-CN" trgLang="en">
+ <file id="f1"><unit id="u1">
+  <segment><source>凝聚共识是人民政协的重要任务。</source><target>To forge consensus is an important task of the CPPCC.</target></segment>
+  <segment><source>广大政协委员积极建言资政。</source><target>CPPCC members have <pc id="1">actively</pc> offered advice on state affairs.</target></segment>
+ </unit></file>
+</xliff>
+"""
+
+
+def test_inline_markup_is_read_as_text_and_each_xliff_2_segment_is_a_pair(tmp_path):
+    inline = tmp_path / "inline.xlf"
+    inline.write_text(XLIFF_INLINE, encoding="utf-8")
+    memory = read_memory(inline)
+    assert memory.pairs == [PAIRS[3]] and memory.converted == 1   # zh-HK, traditional
+    segments = tmp_path / "segments.xlf"
+    segments.write_text(XLIFF_20_SEGMENTS, encoding="utf-8")
+    assert read_memory(segments).pairs == [PAIRS[4], PAIRS[1]]
+    hant = tmp_path / "hant.tmx"
+    hant.write_text(_tmx([("我們要在協商中凝聚共識。", PAIRS[3][1])], zh_lang="zh-Hant"), encoding="utf-8")
+    assert read_memory(hant).pairs == [PAIRS[3]]
+
+
 @pytest.mark.parametrize("text, message", [
     (ENTITY_BOMB, "refused unsafe XML"),
     (EXTERNAL_ENTITY, "refused unsafe XML"),
