@@ -26,6 +26,7 @@ ANCHOR_WEIGHT = 3.0     # cost units: an anchor that agrees lowers the cost as m
 #                         disagrees raises it
 LEXICAL_WEIGHT = 12.0   # cost units between a bead none of whose English words the dictionary
 LEXICAL_BASELINE = 0.25  # gives for its Chinese and one whose words it all gives
+LEXICAL_EVIDENCE = 6      # English content words a bead needs for its dictionary share to count in full
 DROP_COST = 14.0        # a bead costing more than this is kept out of the memory
 
 _ZH_SENTENCE_RE = re.compile(r"[^。！？!?\n]*?(?:[。！？!?]+[”’」』\"')）]*|\n|(?<=[\u3400-\u9fff）)：:])\s+(?=[\u3400-\u9fff（(“—\d])|$)")
@@ -325,7 +326,8 @@ def _lexical_cost(zh: list[set[str]], en: list[list[str]]) -> float:
         return 0.0
     glosses = zh[0] if len(zh) == 1 else set().union(*zh)
     covered = sum(1 for w in words if w in glosses) / len(words)
-    return LEXICAL_WEIGHT * (LEXICAL_BASELINE - covered)
+    # a share read off a few words says little: shrunk toward nothing below LEXICAL_EVIDENCE words
+    return LEXICAL_WEIGHT * (LEXICAL_BASELINE - covered) * min(1.0, len(words) / LEXICAL_EVIDENCE)
 
 
 def align_units(zh_lengths: list[int], en_lengths: list[int], zh_anchor: list[tuple], en_anchor: list[tuple],
