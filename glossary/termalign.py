@@ -145,6 +145,7 @@ class _TermEvidence:
         self.pinyin = re.sub(r"[^a-z]", "", (pinyin or "").lower())
         self.max_words = min(9, max(2, len(term) + 1))   # content words; function words come free
         self.associated: set[str] = set()
+        self.coverage: dict[tuple, float] = {}   # _coverage of the spans scored, by their stems
 
 
 def _candidate_spans(side: _EnglishSide, max_words: int):
@@ -209,9 +210,11 @@ def align_terms(pairs: list[tuple[str, str]], terms: list[str], references: dict
         # Association: how many of the term's pairs hold each phrase.
         held: Counter = Counter()
         stems_held: Counter = Counter()
+        spans: dict[int, list[tuple[int, int, tuple]]] = {}
         for number in read:
             side = sides[number]
-            held.update({_stem_key(side, s, e) for s, e in _candidate_spans(side, evidence.max_words)})
+            found = spans[number] = [(s, e, _stem_key(side, s, e)) for s, e in _candidate_spans(side, evidence.max_words)]
+            held.update({key for _, _, key in found})
             stems_held.update({s for s in side.stems if s})
         if len(read) >= 2:
             # Words found with the term again and again, and rarely without it, are its words too
@@ -223,11 +226,12 @@ def align_terms(pairs: list[tuple[str, str]], terms: list[str], references: dict
             side = sides[number]
             outside = _outside_glosses(pairs[number][0], term, chinese_side, number) - evidence.glosses
             best, best_key = 0.0, None
-            for start, end in _candidate_spans(side, evidence.max_words):
+            for start, end, stem_key in spans[number]:
                 if _foreign(side.stems[start], evidence, outside) or _foreign(side.stems[end - 1], evidence, outside):
                     continue
                 key = tuple(side.lower[start:end])
-                score = _score(side, start, end, key, held, len(read), evidence, document_frequency, outside)
+                score = _score(side, start, end, key, stem_key, held, len(read), evidence, document_frequency,
+                               outside)
                 if score > best:
                     best, best_key, best_span = score, key, (start, end)
             if best_key is not None:
@@ -374,13 +378,15 @@ def _stem_key(side: _EnglishSide, start: int, end: int) -> tuple:
     return tuple(s for s in side.stems[start:end] if s)
 
 
-def _score(side: _EnglishSide, start: int, end: int, key: tuple, held: Counter, read: int,
+def _score(side: _EnglishSide, start: int, end: int, key: tuple, stem_key: tuple, held: Counter, read: int,
            evidence: _TermEvidence, document_frequency: Counter, outside: set[str]) -> float:
-    stems = [s for s in side.stems[start:end] if s is not None]
+    stems = stem_key
     if not stems:
         return 0.0
     pinyin = evidence.pinyin
-    covered = _coverage(set(stems), evidence)
+    covered = evidence.coverage.get(stem_key)
+    if covered is None:
+        covered = evidence.coverage[stem_key] = _coverage(set(stem_key), evidence)
     hits = 0.0
     foreign = 0
     unexplained_edges = 0
@@ -405,7 +411,7 @@ def _score(side: _EnglishSide, start: int, end: int, key: tuple, held: Counter, 
     explained = hits / len(stems)
     rarest = min(document_frequency.get(w, 1) for w in key if w not in STOPWORDS) if any(
         w not in STOPWORDS for w in key) else 1
-    together = held[_stem_key(side, start, end)]
+    together = held[stem_key]
     association = 2 * together / (read + rarest) if read > 1 else 0.0
     name = 0.0
     if evidence.pinyin and re.sub(r"[^a-z]", "", "".join(key)) == evidence.pinyin:
