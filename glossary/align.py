@@ -134,7 +134,8 @@ _FUNCTION_WORDS = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "with
 
 
 _SENTENCE_OPENERS = {"The", "A", "An", "In", "On", "As", "With", "For", "By", "At", "From", "It", "This", "These",
-                     "Since", "Over", "Through", "Under", "During", "After", "Before", "To"}
+                     "Since", "Over", "Through", "Under", "During", "After", "Before", "To", "Both", "All", "Each",
+                     "Such"}
 
 
 def _join_numbering(sentences: list[str]) -> list[str]:
@@ -168,6 +169,15 @@ def _split_headings(sentences: list[str]) -> list[str]:
                 break
             if bare[:1].isupper() or bare[:1].isdigit():
                 if word[-1:] in ",;:":
+                    following = words[position + 1] if position + 1 < len(words) else ""
+                    if word[-1:] == "," and (following[:1].isupper() or following in ("and", "or")):
+                        last_capital = position
+                        continue  # a title's own list: Extensive Consultation, Joint Contribution, and …
+                    # "… for World Peace UN Peacekeeping, as an instrument …": the sentence began in
+                    # the run; an acronym after a title word is where, if anything says so
+                    acronyms = [k for k in range(2, position + 1) if re.fullmatch(r"[A-Z]{2,6}s?", words[k])
+                                and words[k - 1][:1].isupper() and not words[k - 1].isupper()]
+                    cut = acronyms[-1] if acronyms else None
                     break
                 last_capital = position
                 continue

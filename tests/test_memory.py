@@ -339,6 +339,16 @@ def test_english_title_lines_are_told_apart_once_their_line_breaks_are_gone():
         "Annex III Service Personnel Fatalities on UN Peacekeeping Missions", "Preface",
         "This year marks the 75th anniversary of the founding of the UN.",
         "In September 2020, Reuters: The report was issued."]
+    # a numbered heading run into the sentence after it, whose title has commas of its own, or
+    # ends where an acronym starts the sentence
+    assert split_english("3. Pursuing Extensive Consultation, Joint Contribution, and Mutual Complementarity "
+                         "Both troop- and fund-contributing countries are important contributors.") == [
+        "3. Pursuing Extensive Consultation, Joint Contribution, and Mutual Complementarity",
+        "Both troop- and fund-contributing countries are important contributors."]
+    assert split_english("I. Embarking on Missions for World Peace UN Peacekeeping, as an instrument developed "
+                         "for peace, has made a significant contribution.") == [
+        "I. Embarking on Missions for World Peace",
+        "UN Peacekeeping, as an instrument developed for peace, has made a significant contribution."]
 
 
 def test_dictionary_senses_leave_out_what_only_explains_the_word():
