@@ -134,8 +134,10 @@ _FUNCTION_WORDS = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "with
 
 
 _SENTENCE_OPENERS = {"The", "A", "An", "In", "On", "As", "With", "For", "By", "At", "From", "It", "This", "These",
-                     "Since", "Over", "Through", "Under", "During", "After", "Before", "To", "Both", "All", "Each",
-                     "Such"}
+                     "Since", "Over", "Through", "Under", "During", "After", "Before", "To"}
+# Words a title may hold too (Addressing Both the Symptoms…): a sentence only when a lower-case
+# content word or an acronym follows (Both TCCs and FCCs are…).
+_QUANTIFIER_OPENERS = {"Both", "All", "Each", "Such"}
 
 
 def _join_numbering(sentences: list[str]) -> list[str]:
@@ -166,6 +168,12 @@ def _split_headings(sentences: list[str]) -> list[str]:
                 continue
             if bare in _SENTENCE_OPENERS and position > 1 and last_capital:
                 cut = position  # "… Civilians The Protection of …": titles keep articles lower case
+                break
+            following = words[position + 1] if position + 1 < len(words) else ""
+            if bare in _QUANTIFIER_OPENERS and position > 1 and last_capital and (
+                    following[:1].islower() and following not in _FUNCTION_WORDS
+                    or re.fullmatch(r"[A-Z]{2,6}s?", following)):
+                cut = position
                 break
             if bare[:1].isupper() or bare[:1].isdigit():
                 if word[-1:] in ",;:":

@@ -342,9 +342,13 @@ def test_english_title_lines_are_told_apart_once_their_line_breaks_are_gone():
     # a numbered heading run into the sentence after it, whose title has commas of its own, or
     # ends where an acronym starts the sentence
     assert split_english("3. Pursuing Extensive Consultation, Joint Contribution, and Mutual Complementarity "
-                         "Both troop- and fund-contributing countries are important contributors.") == [
+                         "Both TCCs and FCCs are important contributors.") == [
         "3. Pursuing Extensive Consultation, Joint Contribution, and Mutual Complementarity",
-        "Both troop- and fund-contributing countries are important contributors."]
+        "Both TCCs and FCCs are important contributors."]
+    assert split_english("2. Addressing Both the Symptoms and Root Causes of Conflict Only by giving equal "
+                         "attention to development and security can peace last.") == [
+        "2. Addressing Both the Symptoms and Root Causes of Conflict",
+        "Only by giving equal attention to development and security can peace last."]
     assert split_english("I. Embarking on Missions for World Peace UN Peacekeeping, as an instrument developed "
                          "for peace, has made a significant contribution.") == [
         "I. Embarking on Missions for World Peace",
