@@ -333,7 +333,7 @@ def build(
                        else map(count_batch, batches))
             # Dictionaries the parent needs only if there is mining to do: loaded as soon as a new
             # document shows there is, while the parent mostly waits for the workers.
-            warm_up = threading.Thread(target=_warm_up, daemon=True)
+            warm_up = threading.Thread(target=_warm_up, args=(pool is None,), daemon=True)
             new_counts = mine.DocumentCounts()
             with termbase.transaction():
                 # The tool's words changed since the stored documents were cut (an upgrade):
@@ -514,14 +514,17 @@ def _first_in_its_batch(record: dict, batch: list) -> bool:
     return False
 
 
-def _warm_up() -> None:
-    """Load the dictionaries the parent needs after the map step while it waits for workers."""
-    from .english import _cedict
-    from .pinyin import _pypinyin
-
+def _warm_up(enriching: bool) -> None:
+    """Load the dictionaries the parent needs after the map step while it waits for workers:
+    those of enrichment only when it enriches itself (with a pool, the workers do, and the
+    parent spares the memory)."""
     mine.segment.background_frequencies()
-    _cedict()
-    _pypinyin()
+    if enriching:
+        from .english import _cedict
+        from .pinyin import _pypinyin
+
+        _cedict()
+        _pypinyin()
 
 
 def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, jobs: int = 1,
@@ -557,8 +560,12 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
 
     def locate(located_terms, counts_only):
         if pool is not None and len(rows) > 1:
-            batches = [(rows[i::jobs * 2], located_terms, counts_only) for i in range(jobs * 2)]
-            return mine.merge_occurrences(pool.map(locate_batch, batches))
+            # Each batch keeps name order (every n-th document). Screening has no order to
+            # keep, so it runs in more, smaller batches: their partial counts, merged as they
+            # come, never all wait in memory at once.
+            parts = jobs * (8 if counts_only else 2)
+            batches = ((rows[i::parts], located_terms, counts_only) for i in range(parts))
+            return mine.merge_occurrences(bounded_map(pool, locate_batch, batches, jobs + 1), consume=True)
         return locate_batch((rows, located_terms, counts_only))
 
     # Two passes: counting screens the candidates cheaply; contexts are looked for only for
@@ -599,8 +606,9 @@ def enrich_terms(terms: list[mine.Term], cached: dict[str, tuple[str, dict]], po
     missing = [index for index, (term, key) in enumerate(zip(terms, keys))
                if term.term not in cached or cached[term.term][0] != stored_key(key, cached[term.term][1])]
     items = [(terms[i].term, terms[i].category, terms[i].expansion, terms[i].expansion_source) for i in missing]
-    batches = [items[i:i + ENRICH_BATCH] for i in range(0, len(items), ENRICH_BATCH)]
-    if pool is not None and len(batches) > 1:
+    size = min(ENRICH_BATCH, max(1, -(-len(items) // jobs)))
+    batches = [items[i:i + size] for i in range(0, len(items), size)]
+    if pool is not None and batches:
         computed = [enriched for batch in pool.map(enrichment_batch, batches) for enriched in batch]
     else:
         computed = [enriched for batch in batches for enriched in enrichment_batch(batch)]
