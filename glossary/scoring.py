@@ -27,6 +27,7 @@ class MiningSettings:
     common_word_frequency: int = 2500
     max_terms: int = 0  # 0: no limit
     longer_share: float = 0.5  # a candidate this often inside one longer candidate gives way to it
+    whole_share: float = 0.7  # rule `whole`: a candidate this often inside one longer entry of any kind
     slogan_documents: int = 5  # documents that vouch for a numbered phrase nobody quotes or lists
     # Rule `compositional` (see _PartnerCounts): a two-part compound whose parts are each bound
     # to it in under free_share of their uses and combine with free_partners words or more.
@@ -219,12 +220,41 @@ def _apply_cvalue(terms: list["Term"], frequency: Counter, longer_share: float =
         term.cvalue = math.log2(len(term.term)) * (own - nested) if independent > 0 else 0.0
 
 
-def _extends(longer: str, term: str) -> bool:
+def _pieces_of_wholes(candidates: list["Term"], wholes: list[str], frequency: Counter, share: float,
+                      evidence: int = 10) -> set[str]:
+    """Rule `whole`: a statistical candidate seen `evidence` times or more of which at least
+    `share` sit inside one longer entry of any kind that makes it longer as a term (战略伙伴 in
+    全面战略伙伴关系, 高峰论坛 in 一带一路国际合作高峰论坛), also a single word, unless a
+    dictionary lists it as a unit of its own (CC-CEDICT, the reference: 小康社会, 生态文明)."""
+    import ahocorasick_rs
+
+    vouched = _vouched_words()
+    pieces = {t.term for t in candidates if frequency.get(t.term, 0) >= evidence and t.term not in vouched}
+    pieces = {term for term in pieces if not _lexicalised(term)}
+    if not pieces or not wholes:
+        return set()
+    patterns = sorted(pieces)
+    automaton = ahocorasick_rs.AhoCorasick(patterns)
+    widest: Counter = Counter()
+    for whole in wholes:
+        for index, start, end in automaton.find_matches_as_indexes(whole, overlapping=True):
+            piece = patterns[index]
+            if piece != whole and _extends(whole, piece, right=True):
+                widest[piece] = max(widest[piece], frequency.get(whole, 0))
+    return {piece for piece, count in widest.items() if count >= share * frequency[piece]}
+
+
+def _extends(longer: str, term: str, right: bool = False) -> bool:
     """Whether `longer` is `term` made longer as a term (新发展格局, 社情民意信息), not `term`
     with a verb or adverb before it (反映社情民意, 进一步全面深化改革)."""
     before = longer[:longer.index(term)]
     if not before:
         return True
+    after = longer[longer.index(term) + len(term):]
+    if right and after:
+        # Made longer on the right (战略伙伴 → 全面战略伙伴关系): a whole unless a verb opens it.
+        first = segment.cut(before)[0]
+        return first not in _edge_words() and segment.part_of_speech(first) not in ("v", "vd", "p", "c")
     word = segment.cut(before)[-1]
     return word not in _edge_words() and segment.part_of_speech(word) not in ("v", "vd", "d", "ad", "p", "c")
 
@@ -494,6 +524,9 @@ def screen_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSe
         statistical = [t for t in statistical if t.term not in cut]
     else:
         cut = set()
+    if rule_on("whole"):
+        cut |= _pieces_of_wholes(statistical, [t.term for t in terms if frequency.get(t.term, 0)], frequency,
+                                 settings.whole_share)
     if rule_on("numeral"):
         # 十五, 十一, 八一: a slogan spelt in numerals only (七五, 十三五 for plans) is a number or a
         # date wherever it stands unquoted; kept where at least half of its occurrences are quoted.

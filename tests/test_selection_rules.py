@@ -88,3 +88,17 @@ def test_a_numeral_slogan_mostly_unquoted_is_a_number():
     plan, number = Term("七五", "numbered slogan", quoted=46), Term("十五", "numbered slogan", quoted=17)
     occurrences = Occurrences(frequency=Counter({"七五": 55, "十五": 176}))
     assert [t.term for t in screen_terms([plan, number], occurrences)] == ["七五"]
+
+
+def test_a_piece_almost_always_inside_one_longer_entry_gives_way_to_it():
+    from glossary.scoring import _pieces_of_wholes
+
+    candidates = [Term(t, "political term", statistical=True, words=1) for t in
+                  ("高峰论坛", "脱贫攻坚战", "小康社会", "战略伙伴")]
+    # People's Daily, first 5 MB: 23 of 高峰论坛's 23 occurrences name the Belt and Road forum.
+    frequency = Counter({"高峰论坛": 23, "一带一路国际合作高峰论坛": 20, "脱贫攻坚战": 62, "打赢脱贫攻坚战": 45,
+                         "小康社会": 64, "全面建成小康社会": 58, "战略伙伴": 50, "全面战略伙伴关系": 28})
+    wholes = ["一带一路国际合作高峰论坛", "打赢脱贫攻坚战", "全面建成小康社会", "全面战略伙伴关系"]
+    # A verb before it (打赢) makes no longer term; 小康社会 is a unit of its own (CC-CEDICT);
+    # 战略伙伴 stands alone in 44% of its occurrences.
+    assert _pieces_of_wholes(candidates, wholes, frequency, 0.7) == {"高峰论坛"}
