@@ -119,7 +119,20 @@ def score_candidates(counts: DocumentCounts, settings: MiningSettings) -> list[C
                     background.get(t, 0) >= settings.common_word_frequency for t in tokens):
                 continue
         result.append(candidate)
+    if rule_on("verbterm"):
+        result = _without_verb_and_term(result, vouched)
     return result
+
+
+def _without_verb_and_term(candidates: list[Candidate], vouched: frozenset[str]) -> list[Candidate]:
+    """Rule `verbterm`: a verb before a candidate (打赢脱贫攻坚战, 应对气候变化, 深化改革开放) is
+    the action wording around a term, not a term of its own, unless a dictionary lists it."""
+    terms = {candidate.term for candidate in candidates} | vouched
+    return [c for c in candidates
+            if not (len(c.tokens) == 2 and segment.part_of_speech(c.tokens[0]) in ("v", "vd")
+                    and len(c.tokens[0]) <= 2  # 建档立卡贫困户: a set phrase, not an action verb
+                    and c.tokens[1] in terms and c.tokens[0] not in terms
+                    and c.term not in vouched and not _lexicalised(c.term))]
 
 
 class _PartnerCounts:

@@ -102,3 +102,17 @@ def test_a_piece_almost_always_inside_one_longer_entry_gives_way_to_it():
     # A verb before it (打赢) makes no longer term; 小康社会 is a unit of its own (CC-CEDICT);
     # 战略伙伴 stands alone in 44% of its occurrences.
     assert _pieces_of_wholes(candidates, wholes, frequency, 0.7) == {"高峰论坛"}
+
+
+def test_a_verb_before_a_term_is_action_wording():
+    from glossary.scoring import Candidate, _without_verb_and_term
+
+    def candidate(text):
+        tokens = tuple(segment.cut(text))
+        return Candidate(text, tokens, 10, "political term")
+
+    candidates = [candidate(t) for t in ("打赢脱贫攻坚战", "脱贫攻坚战", "应对气候变化", "气候变化",
+                                         "建档立卡贫困户", "贫困户", "坚守岗位")]
+    kept = {c.term for c in _without_verb_and_term(candidates, frozenset())}
+    # 坚守岗位 is left to the other rules: 岗位 is no term.
+    assert kept == {"脱贫攻坚战", "气候变化", "建档立卡贫困户", "贫困户", "坚守岗位"}
