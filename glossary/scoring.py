@@ -130,7 +130,7 @@ def _without_verb_and_term(candidates: list[Candidate], vouched: frozenset[str])
     terms = {candidate.term for candidate in candidates} | vouched
     return [c for c in candidates
             if not (len(c.tokens) == 2 and segment.part_of_speech(c.tokens[0]) in ("v", "vd")
-                    and len(c.tokens[0]) <= 2  # 建档立卡贫困户: a set phrase, not an action verb
+                    and len(c.tokens[0]) == 2  # 建档立卡贫困户 (a set phrase), 分党组 (分 a prefix)
                     and c.tokens[1] in terms and c.tokens[0] not in terms
                     and c.term not in vouched and not _lexicalised(c.term))]
 

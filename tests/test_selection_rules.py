@@ -116,3 +116,10 @@ def test_a_verb_before_a_term_is_action_wording():
     kept = {c.term for c in _without_verb_and_term(candidates, frozenset())}
     # 坚守岗位 is left to the other rules: 岗位 is no term.
     assert kept == {"脱贫攻坚战", "气候变化", "建档立卡贫困户", "贫困户", "坚守岗位"}
+
+
+def test_a_one_character_prefix_is_no_action_verb():
+    from glossary.scoring import Candidate, _without_verb_and_term
+
+    candidates = [Candidate(t, tuple(segment.cut(t)), 3, "organisation") for t in ("分党组", "党组")]
+    assert len(_without_verb_and_term(candidates, frozenset())) == 2  # 分党组 of the seeds
