@@ -123,3 +123,15 @@ def test_a_one_character_prefix_is_no_action_verb():
 
     candidates = [Candidate(t, tuple(segment.cut(t)), 3, "organisation") for t in ("分党组", "党组")]
     assert len(_without_verb_and_term(candidates, frozenset())) == 2  # 分党组 of the seeds
+
+
+@pytest.mark.parametrize("phrase", ["集中力量", "保持稳定", "统筹安排"])
+def test_a_verb_with_a_word_it_is_not_bound_to_is_a_verb_phrase(report_counts, phrase):
+    parts = _PartnerCounts(report_counts, 2)
+    assert parts.loose_verb_phrase(tuple(segment.cut(phrase)), phrase, MiningSettings())
+
+
+@pytest.mark.parametrize("term", ["扩大内需", "利用外资", "扶贫开发", "安置房"])
+def test_verb_led_terms_bound_together_stay(report_counts, term):
+    parts = _PartnerCounts(report_counts, 2)
+    assert not parts.loose_verb_phrase(tuple(segment.cut(term)), term, MiningSettings())
