@@ -135,3 +135,13 @@ def test_a_verb_with_a_word_it_is_not_bound_to_is_a_verb_phrase(report_counts, p
 def test_verb_led_terms_bound_together_stay(report_counts, term):
     parts = _PartnerCounts(report_counts, 2)
     assert not parts.loose_verb_phrase(tuple(segment.cut(term)), term, MiningSettings())
+
+
+@pytest.mark.parametrize("phrase", ["全社会", "整个国民经济", "各条战线", "广大职工"])
+def test_a_noun_after_a_determiner_is_no_term(phrase):
+    from glossary.scoring import _plausible_shape
+    from glossary.counting import count_tokens
+
+    tokens = segment.cut(phrase)
+    # The counting step never makes an n-gram that opens with a determiner (edge_words.txt).
+    assert " ".join(tokens) not in count_tokens([*tokens, "\x02"]).ngrams or not _plausible_shape(tuple(tokens), False)
