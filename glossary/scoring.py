@@ -649,6 +649,8 @@ def finish_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSe
         if term.cvalue < 0:  # an unquoted numbered phrase is a slogan only when something vouches
             if not term.expansion and (documents < settings.slogan_documents or not term.documents_vouch):
                 continue
+            if term.expansion and rule_on("names") and _names_only(term.expansion):
+                continue  # 两个特别行政区: 香港 and 澳门, a count of named places
             term.cvalue = math.log2(len(term.term)) * frequency
         if term.scored_by_frequency:
             term.cvalue = math.log2(max(len(term.term), 2)) * frequency
@@ -669,6 +671,11 @@ def finish_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSe
     if settings.max_terms:
         finished = finished[: settings.max_terms]
     return finished
+
+
+def _names_only(items: list[str]) -> bool:
+    """Whether every item of an expansion is the name of a place, person or body (jieba's tags)."""
+    return all(segment.part_of_speech(item) in ("ns", "nr", "nrfg", "nrt", "nt") for item in items)
 
 
 def score_reasons(term: Term, weight: float) -> str:

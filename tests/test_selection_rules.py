@@ -145,3 +145,16 @@ def test_a_noun_after_a_determiner_is_no_term(phrase):
     tokens = segment.cut(phrase)
     # The counting step never makes an n-gram that opens with a determiner (edge_words.txt).
     assert " ".join(tokens) not in count_tokens([*tokens, "\x02"]).ngrams or not _plausible_shape(tuple(tokens), False)
+
+
+def test_an_unquoted_number_of_named_places_is_a_count():
+    from glossary.scoring import finish_terms
+
+    regions = Term("两个特别行政区", "numbered slogan", cvalue=-1.0)
+    centres = Term("两个积极性", "numbered slogan", cvalue=-1.0)
+    occurrences = Occurrences(frequency=Counter({"两个特别行政区": 11, "两个积极性": 13}),
+                              documents=Counter({"两个特别行政区": 9, "两个积极性": 12}),
+                              expansions={"两个特别行政区": (["香港", "澳门"], "report"),
+                                          "两个积极性": (["中央", "地方"], "report")})
+    kept = [t.term for t in finish_terms([regions, centres], occurrences, MiningSettings(min_score=0), screened=True)]
+    assert kept == ["两个积极性"]
