@@ -300,6 +300,11 @@ def _extends(longer: str, term: str, right: bool = False) -> bool:
     return word not in _edge_words() and segment.part_of_speech(word) not in ("v", "vd", "d", "ad", "p", "c")
 
 
+# Rule `morpheme`: jieba's dictionary keeps some function morphemes inside its words and tags
+# the word a noun (致力于, 被誉为, 乡亲们): a plural suffix, a preposition or a passive at an edge
+# makes a verb phrase or a group of people, never a term.
+_FUNCTION_ENDINGS = frozenset("们于为")
+_FUNCTION_OPENINGS = frozenset("被")
 _FUNCTION_POS = {"d", "ad", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "m", "q", "f", "y", "e", "o",
                  "k", "t", "z", "zg", "mq", "rr", "rz"}
 _SINGLE_WORD_POS = {"n", "nz", "nt", "j", "l", "vn", "an", "nrt"}
@@ -323,6 +328,10 @@ def _plausible_shape(tokens: tuple[str, ...], vouched: bool) -> bool:
     if any(_LIST_MARKER_RE.match(t) for t in tokens):
         return False
     if rule_on("title") and _person_title(tokens):
+        return False
+    if rule_on("morpheme") and len("".join(tokens)) >= 3 and (
+            tokens[-1][-1] in _FUNCTION_ENDINGS and not tokens[-1].endswith("行为")  # 违法行为: acts
+            or tokens[0][0] in _FUNCTION_OPENINGS):
         return False
     tags = [segment.part_of_speech(t) for t in tokens]
     if len(tokens) == 1:

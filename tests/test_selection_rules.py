@@ -158,3 +158,11 @@ def test_an_unquoted_number_of_named_places_is_a_count():
                                           "两个积极性": (["中央", "地方"], "report")})
     kept = [t.term for t in finish_terms([regions, centres], occurrences, MiningSettings(min_score=0), screened=True)]
     assert kept == ["两个积极性"]
+
+
+@pytest.mark.parametrize("phrase, kept", [("致力于", False), ("被誉为", False), ("乡亲们", False),
+                                          ("违法行为", True), ("对外开放", True)])
+def test_function_morphemes_at_an_edge(phrase, kept):
+    from glossary.scoring import _plausible_shape
+
+    assert _plausible_shape(tuple(segment.cut(phrase)), False) is kept
