@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import itertools
 import operator
+import os
+import pickle
 import re
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -161,3 +164,53 @@ def merge_counts(parts: Iterable[DocumentCounts]) -> DocumentCounts:
     for part in parts:
         total.add(part)
     return total
+
+
+# --- n-gram counts through bounded memory ---
+#
+# The n-grams of a large corpus number in the millions, nearly all seen too rarely to matter,
+# but which ones cannot be told before every document is counted. So the map writes each
+# batch's n-gram counts to disk in SHARDS parts (by a hash stable across processes), and the
+# merge adds them up one shard at a time and keeps only the n-grams at or above a floor: no
+# process ever holds the whole corpus's n-grams, and the result is what merging them all in
+# memory and then dropping those below the floor gives.
+
+SHARDS = 16
+
+
+def shard_of(key: str) -> int:
+    return (ord(key[0]) * 31 + ord(key[-1])) % SHARDS
+
+
+def spill_ngrams(ngrams: Counter | dict, directory: str, negate: bool = False) -> None:
+    """Write n-gram counts into `directory`, one new file per shard (safe from any process);
+    `negate` takes them away again (a document counted twice)."""
+    parts: list[dict] = [{} for _ in range(SHARDS)]
+    for key, count in ngrams.items():
+        parts[shard_of(key)][key] = -count if negate else count
+    for shard, part in enumerate(parts):
+        if part:
+            handle, path = tempfile.mkstemp(prefix=f"{shard:02d}-", suffix=".counts", dir=directory)
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump(part, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def merge_shard(args: tuple[str, int, int]) -> dict[str, int]:
+    """The n-grams of one shard whose merged count reaches `floor` (at least 1)."""
+    directory, shard, floor = args
+    total: Counter = Counter()
+    prefix = f"{shard:02d}-"
+    for name in sorted(os.listdir(directory)):
+        if name.startswith(prefix) and name.endswith(".counts"):
+            with open(os.path.join(directory, name), "rb") as stream:
+                total.update(pickle.load(stream))
+    floor = max(floor, 1)
+    return {key: count for key, count in total.items() if count >= floor}
+
+
+def merge_spilled(directory: str, floor: int, mapper=map) -> Counter:
+    """Every shard merged and pruned at `floor` (with `mapper`, e.g. a process pool's map)."""
+    merged: Counter = Counter()
+    for part in mapper(merge_shard, [(directory, shard, floor) for shard in range(SHARDS)]):
+        dict.update(merged, part)  # shards never share a key
+    return merged

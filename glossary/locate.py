@@ -321,8 +321,14 @@ def prune_contexts(contexts: list[Context], documents: int = 3, per_document: in
     return [context for group in best for context in group]
 
 
-def merge_occurrences(parts: Iterable[Occurrences]) -> Occurrences:
-    total = Occurrences()
+def merge_occurrences(parts: Iterable[Occurrences], consume: bool = False) -> Occurrences:
+    """Occurrences of several parts added up (in any order: the same result). With `consume`,
+    the first part becomes the total (parts fresh from a worker, used by nobody else), so a
+    stream of parts is merged without a copy of the largest."""
+    parts = iter(parts)
+    total = next(parts, None) if consume else None
+    if total is None:
+        total = Occurrences()
     for part in parts:
         total.frequency.update(part.frequency)
         total.documents.update(part.documents)

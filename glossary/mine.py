@@ -41,8 +41,8 @@ from .counting import (BOUNDARY, MAX_TERM_CHARS, MAX_TOKENS, DocumentCounts, cou
 from .expansions import find_expansion  # noqa: F401
 from .locate import (Context, Occurrences, TermLocator, choose_contexts, context_quality,  # noqa: F401
                      joined_sentences, locate_all, merge_occurrences, prune_contexts, sentence_quality)
-from .scoring import (Candidate, MiningSettings, Term, category_of, finish_terms, neighbours,  # noqa: F401
-                      score_candidates, screen_terms, select_terms)
+from .scoring import (Candidate, MiningSettings, Term, category_of, finish_terms, frequency_floors,  # noqa: F401
+                      neighbours, score_candidates, screen_terms, select_terms)
 from .shapes import (CATEGORY_COINAGE, CATEGORY_MEETING, CATEGORY_ORGANISATION, CATEGORY_SLOGAN,  # noqa: F401
                      CATEGORY_TERM, CATEGORY_WEIGHTS, CLASSIFIERS, NUMERAL_VALUES, canonical_slogan,
                      numeral_value, slogan_shape)

@@ -15,12 +15,14 @@ import hashlib
 import json
 import os
 import signal
+import tempfile
 import threading
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -28,6 +30,7 @@ from . import dates, formats, mine, timeline
 from .clean import CLEANER_VERSION, CleanDocument, Sentence, clean_document, document_name
 from .errors import GlossaryError
 from .read import document_from_bytes, find_documents, raw_from_record, source_digest
+from .counting import merge_spilled, spill_ngrams
 from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
 
 if TYPE_CHECKING:
@@ -197,13 +200,15 @@ def prepare_worker(known_hashes: frozenset[str], known_sources: dict[str, str] |
     return mine.prepare_segmenter()
 
 
-def clean_and_count_batch(paths: list[str], read: Callable[[str], tuple[bytes, str]] = read_file
+def clean_and_count_batch(paths: list[str], read: Callable[[str], tuple[bytes, str]] = read_file,
+                          spill: str | None = None
                           ) -> tuple[list[tuple[str, dict | None, str | None]], mine.DocumentCounts]:
     """Map step 1 for a batch of files: their records, and the merged counts of the batch's
     documents (each distinct document once, those the termbase already holds left out), so that
     merging is spread over the workers instead of queuing in the parent. The n-grams of the
     batch are counted in one pass over its documents' tokens (each ends on a BOUNDARY, so no
-    n-gram spans two documents): cheaper than counting each document and merging."""
+    n-gram spans two documents): cheaper than counting each document and merging. With a
+    `spill` folder the n-grams are written there (counting.spill_ngrams), not returned."""
     results = []
     merged = mine.DocumentCounts()
     tokens: list[str] = []
@@ -217,7 +222,19 @@ def clean_and_count_batch(paths: list[str], read: Callable[[str], tuple[bytes, s
             tokens.extend(document_tokens)
         results.append((path, record, error))
     merged.add(mine.count_tokens(tokens))
+    if spill is not None:
+        spill_ngrams(merged.ngrams, spill)
+        merged.ngrams = Counter()
     return results, merged
+
+
+def spilled_documents_counts(args: tuple[list[tuple[bytes, bytes | None]], str]) -> mine.DocumentCounts:
+    """documents_counts of stored documents, their n-grams written to the spill folder."""
+    blobs, spill = args
+    counts = documents_counts(blobs)
+    spill_ngrams(counts.ngrams, spill)
+    counts.ngrams = Counter()
+    return counts
 
 
 def document_from_blob(row: tuple) -> CleanDocument:
@@ -297,7 +314,8 @@ def build(
     dictionary = prepare_worker(known, sources)
     pool_context = worker_pool(jobs, known, sources) if jobs > 1 else nullcontext()
     try:
-        with pool_context as pool:
+        # The map's n-gram counts wait on disk for the merge (counting.spill_ngrams).
+        with pool_context as pool, tempfile.TemporaryDirectory(prefix="glossary-counts-") as spill:
             fingerprint = settings_fingerprint(settings)
             single_files = set(files) - set(archives)
             size = max(1, len(single_files) // (jobs * 16))
@@ -310,11 +328,12 @@ def build(
                     progress(number, len(files))
 
             batches = work_batches(files, size, sources, text_field, report, warn, file_done)
-            results = (bounded_map(pool, clean_and_count_batch, batches, jobs * 2) if pool
-                       else map(clean_and_count_batch, batches))
+            count_batch = partial(clean_and_count_batch, spill=spill)
+            results = (bounded_map(pool, count_batch, batches, jobs * 2) if pool
+                       else map(count_batch, batches))
             # Dictionaries the parent needs only if there is mining to do: loaded as soon as a new
             # document shows there is, while the parent mostly waits for the workers.
-            warm_up = threading.Thread(target=_warm_up, daemon=True)
+            warm_up = threading.Thread(target=_warm_up, args=(pool is None,), daemon=True)
             new_counts = mine.DocumentCounts()
             with termbase.transaction():
                 # The tool's words changed since the stored documents were cut (an upgrade):
@@ -344,7 +363,10 @@ def build(
                             if not _first_in_its_batch(record, batch):
                                 continue
                             # Its batch counted it, not knowing another batch had it first.
-                            new_counts.subtract(document_counts(record["counts"], record["tokens"]))
+                            twice = document_counts(record["counts"], record["tokens"])
+                            spill_ngrams(twice.ngrams, spill, negate=True)
+                            twice.ngrams = Counter()
+                            new_counts.subtract(twice)
                             continue
                         seen_hashes.add(record["hash"])
                         termbase.add_document_record(record)
@@ -362,7 +384,7 @@ def build(
                     if warm_up.ident is None:
                         warm_up.start()
                     warm_up.join()
-                    entries = mine_store(termbase, settings, pool, jobs, new_counts, known)
+                    entries = mine_store(termbase, settings, pool, jobs, new_counts, known, spill)
                     outcome = termbase.upsert_mined_terms(entries)
                     report.added, report.updated, report.retired = (
                         outcome["added"], outcome["updated"], outcome["retired"])
@@ -492,22 +514,28 @@ def _first_in_its_batch(record: dict, batch: list) -> bool:
     return False
 
 
-def _warm_up() -> None:
-    """Load the dictionaries the parent needs after the map step while it waits for workers."""
-    from .english import _cedict
-    from .pinyin import _pypinyin
-
+def _warm_up(enriching: bool) -> None:
+    """Load the dictionaries the parent needs after the map step while it waits for workers:
+    those of enrichment only when it enriches itself (with a pool, the workers do, and the
+    parent spares the memory)."""
     mine.segment.background_frequencies()
-    _cedict()
-    _pypinyin()
+    if enriching:
+        from .english import _cedict
+        from .pinyin import _pypinyin
+
+        _cedict()
+        _pypinyin()
 
 
 def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, jobs: int = 1,
-               new_counts: mine.DocumentCounts | None = None, known: set[str] | None = None) -> list[dict]:
+               new_counts: mine.DocumentCounts | None = None, known: set[str] | None = None,
+               spill: str | None = None) -> list[dict]:
     """Select, locate and enrich terms from every document the termbase holds.
 
     `new_counts` are the merged counts of the documents this build added (already in memory);
-    the counts of the documents stored before (`known`) are read from the termbase.
+    the counts of the documents stored before (`known`) are read from the termbase. With a
+    `spill` folder, the n-grams of both are in that folder (counting.spill_ngrams), merged here
+    and pruned below the lowest frequency a candidate needs (scoring.frequency_floors).
     """
     from .curate import apply_merges
 
@@ -515,11 +543,16 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
     blobs = termbase.stored_count_blobs() if new_counts is None else termbase.stored_count_blobs(only=known or set())
     size = max(1, min(200, -(-len(blobs) // (jobs * 4))))
     batches = [blobs[i:i + size] for i in range(0, len(blobs), size)]
-    if pool is not None and len(batches) > 1:
-        parts = pool.map(documents_counts, batches)
+    if spill is not None:
+        batches = [(batch, spill) for batch in batches]
+        count = spilled_documents_counts
     else:
-        parts = map(documents_counts, batches)
+        count = documents_counts
+    parts = pool.map(count, batches) if pool is not None and len(batches) > 1 else map(count, batches)
     counts = mine.merge_counts([new_counts or mine.DocumentCounts(), *parts])
+    if spill is not None:
+        floor = min(mine.frequency_floors(settings, counts.tokens).values())
+        counts.ngrams = merge_spilled(spill, floor, pool.map if pool is not None else map)
     terms = mine.select_terms(counts, settings)
     terms = apply_merges(terms, dict(termbase.connection.execute("SELECT variant, canonical FROM merges")))
     # In name order: examples rank by document name, and locating relies on it to stop early.
@@ -527,8 +560,12 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
 
     def locate(located_terms, counts_only):
         if pool is not None and len(rows) > 1:
-            batches = [(rows[i::jobs * 2], located_terms, counts_only) for i in range(jobs * 2)]
-            return mine.merge_occurrences(pool.map(locate_batch, batches))
+            # Each batch keeps name order (every n-th document). Screening has no order to
+            # keep, so it runs in more, smaller batches: their partial counts, merged as they
+            # come, never all wait in memory at once.
+            parts = jobs * (8 if counts_only else 2)
+            batches = ((rows[i::parts], located_terms, counts_only) for i in range(parts))
+            return mine.merge_occurrences(bounded_map(pool, locate_batch, batches, jobs + 1), consume=True)
         return locate_batch((rows, located_terms, counts_only))
 
     # Two passes: counting screens the candidates cheaply; contexts are looked for only for
@@ -569,8 +606,9 @@ def enrich_terms(terms: list[mine.Term], cached: dict[str, tuple[str, dict]], po
     missing = [index for index, (term, key) in enumerate(zip(terms, keys))
                if term.term not in cached or cached[term.term][0] != stored_key(key, cached[term.term][1])]
     items = [(terms[i].term, terms[i].category, terms[i].expansion, terms[i].expansion_source) for i in missing]
-    batches = [items[i:i + ENRICH_BATCH] for i in range(0, len(items), ENRICH_BATCH)]
-    if pool is not None and len(batches) > 1:
+    size = min(ENRICH_BATCH, max(1, -(-len(items) // jobs)))
+    batches = [items[i:i + size] for i in range(0, len(items), size)]
+    if pool is not None and batches:
         computed = [enriched for batch in pool.map(enrichment_batch, batches) for enriched in batch]
     else:
         computed = [enriched for batch in batches for enriched in enrichment_batch(batch)]

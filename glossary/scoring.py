@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from . import segment
 from .clean import to_traditional
-from .counting import BOUNDARY, DocumentCounts
+from .counting import BOUNDARY, MAX_TERM_CHARS, DocumentCounts
 from .data import pair_table, word_list
 from .locate import Context, Occurrences, choose_contexts
 from .shapes import (CATEGORY_COINAGE, CATEGORY_MEETING, CATEGORY_ORGANISATION, CATEGORY_SLOGAN, CATEGORY_TERM,
@@ -81,21 +81,62 @@ def category_of(term: str) -> str:
     return category
 
 
+# The largest category weight a statistical candidate can end with (a quoted one becomes a coinage).
+_STATISTICAL_WEIGHT = max(CATEGORY_WEIGHTS[c] for c in (CATEGORY_TERM, CATEGORY_ORGANISATION, CATEGORY_COINAGE))
+
+
+def score_ceiling(frequency: int, length: int, corpus_tokens: int, weight: float = _STATISTICAL_WEIGHT) -> float:
+    """The highest score (finish_terms) a term of `length` characters seen `frequency` times
+    can reach: every occurrence its own (C-value log2(length) × frequency) and each in a
+    document of its own. finish_terms must never score a term above it."""
+    per_million = 1e6 / corpus_tokens if corpus_tokens > 0 else 1.0
+    cvalue = max(math.log2(max(length, 2)) * frequency, 0.1)
+    return cvalue * (1 + math.log2(max(frequency, 1))) * weight * per_million
+
+
+# Candidates well below the floor still take part: a longer string that holds most of a short
+# candidate's occurrences (C-value, rule `longer`) says the short one is a fragment, and it
+# can do so while far too rare to be kept itself.
+CONTAINER_MARGIN = 4
+
+
+def frequency_floors(settings: MiningSettings, corpus_tokens: int) -> dict[int, int]:
+    """By candidate length, the fewest occurrences a candidate needs to be screened at all: a
+    CONTAINER_MARGIN-th of what it would need to reach `min_score` in a corpus of
+    `corpus_tokens`. At a fixed score per million tokens the floor rises with the corpus, so
+    the work after counting follows the list, not the noise of a larger text."""
+    floors = {}
+    for length in range(2, MAX_TERM_CHARS + 1):
+        frequency = settings.min_freq
+        if settings.min_score > 0 and corpus_tokens > 0:
+            while score_ceiling(frequency, length, corpus_tokens) < settings.min_score:
+                frequency += 1
+        floors[length] = max(settings.min_freq, frequency // CONTAINER_MARGIN)
+    return floors
+
+
 def score_candidates(counts: DocumentCounts, settings: MiningSettings) -> list[Candidate]:
-    """The statistical candidates of merged counts that pass frequency, shape, cohesion and
-    specificity; the boundary test and C-value need their occurrences (finish_terms)."""
+    """The statistical candidates of merged counts that pass frequency (at least the floor
+    their length needs to reach the score cut), shape, cohesion and specificity; the
+    boundary test and C-value need their occurrences (finish_terms)."""
     background, background_total = segment.background_frequencies()
     total = max(counts.tokens, 1)
     result: list[Candidate] = []
     vouched = _vouched_words()
-    parts = _PartnerCounts(counts, settings.min_freq) if rule_on("compositional") else None
-    verb_parts = (parts or _PartnerCounts(counts, settings.min_freq)) if rule_on("verbpair") else None
+    floors = frequency_floors(settings, counts.tokens)
+    lowest = min(floors.values())
+    # Partner counts from the n-grams at or above the lowest floor: what a build keeps after
+    # pruning (pipeline.mine_store), so a pruned and an unpruned merge see the same figures.
+    parts = _PartnerCounts(counts, lowest) if rule_on("compositional") else None
+    verb_parts = (parts or _PartnerCounts(counts, lowest)) if rule_on("verbpair") else None
     for key, frequency in counts.ngrams.items():
-        if frequency < settings.min_freq:
+        if frequency < lowest:
             continue
         tokens = tuple(key.split(" "))
         term = "".join(tokens)
-        if len(term) < 2 or not _plausible_shape(tokens, term in vouched):
+        if len(term) < 2 or frequency < floors.get(len(term), lowest):
+            continue
+        if not _plausible_shape(tokens, term in vouched):
             continue
         if parts is not None and term not in vouched and parts.free_combination(tokens, term, settings):
             continue
