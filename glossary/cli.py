@@ -243,6 +243,8 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
     replacing = f" ({report.documents_replaced} replacing an earlier version)" if report.documents_replaced else ""
     click.echo(f"documents: {report.documents_seen} read, {report.documents_added} new{replacing}, "
                f"{report.duplicates} already in the termbase")
+    for path, offset in sorted(report.resumed.items()):
+        click.echo(f"{path}: read on from byte {offset:,}, where an earlier build stopped (the file only grew)")
     if report.records_skipped:
         click.echo("archive records skipped: " + ", ".join(
             f"{n} {reason}" for reason, n in sorted(report.records_skipped.items())))

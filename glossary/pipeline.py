@@ -60,6 +60,7 @@ class BuildReport:
     unchanged: bool = False
     workbook: str | None = None
     records_skipped: dict[str, int] = field(default_factory=dict)  # archive records that are not documents
+    resumed: dict[str, int] = field(default_factory=dict)  # archive → bytes an earlier build read, not read again
     cluster: object = None  # cluster.ClusterStats of a build on a Dask cluster
     timeline: "TimelineSummary | None" = None  # documents' dates, undated ones named
 
@@ -311,6 +312,11 @@ def build(
     # Files are skipped by the digest of their bytes only if cleaning has not changed since.
     sources = termbase.sources() if termbase.get_meta("cleaner") == CLEANER_VERSION else {}
     documents_by_path = termbase.documents_by_path()
+    # An archive that only grew since a build read it is read from where that build stopped
+    # (while cleaning is unchanged: otherwise every record is cleaned again).
+    resume = {path: state for path in archives if sources and (state := formats.ReadState.from_json(
+        termbase.get_meta(_read_state_key(path)))) and state.holds_for(path, _field_of(path, text_field))}
+    read_to_end: dict[str, formats.ReadState] = {}
     dictionary = prepare_worker(known, sources)
     pool_context = worker_pool(jobs, known, sources) if jobs > 1 else nullcontext()
     try:
@@ -327,7 +333,7 @@ def build(
                 if progress:
                     progress(number, len(files))
 
-            batches = work_batches(files, size, sources, text_field, report, warn, file_done)
+            batches = work_batches(files, size, sources, text_field, report, warn, file_done, resume, read_to_end)
             count_batch = partial(clean_and_count_batch, spill=spill)
             results = (bounded_map(pool, count_batch, batches, jobs * 2) if pool
                        else map(count_batch, batches))
@@ -373,6 +379,8 @@ def build(
                         if warm_up.ident is None:
                             warm_up.start()
                 report.documents_added = len(seen_hashes)
+                for path, state in read_to_end.items():
+                    termbase.set_meta(_read_state_key(path), state.to_json())
                 if report.documents_seen == 0 and not known:
                     raise GlossaryError("no readable document in the given paths")
                 replaced = forget_replaced(termbase, cleaned, documents_by_path, known)
@@ -417,12 +425,22 @@ def _size(path: str) -> int:
         return 0
 
 
+def _read_state_key(path: str) -> str:
+    return "read:" + str(Path(path).resolve())
+
+
+def _field_of(path: str, text_field: str | None) -> str | None:
+    return text_field if formats.kind_of(path) == "jsonl" else None
+
+
 def work_batches(files: list[str], size: int, sources: dict[str, str], text_field: str | None,
-                 report: BuildReport, warn: Callable[[str], None], file_done: Callable[[], None]):
+                 report: BuildReport, warn: Callable[[str], None], file_done: Callable[[], None],
+                 resume: dict | None = None, read_to_end: dict | None = None):
     """The map's input, lazily: plain files in batches of `size`, and each archive's records as
     they are streamed from it, in batches bounded in count and bytes. A record whose content the
     termbase already holds goes without its payload; skipped records are counted (and malformed
-    ones reported) here."""
+    ones reported) here. An archive in `resume` is read from its ReadState on; the ReadState of
+    each archive read to its end goes into `read_to_end`."""
     singles: list = []
     for path in files:
         if not formats.is_container(path):
@@ -434,7 +452,11 @@ def work_batches(files: list[str], size: int, sources: dict[str, str], text_fiel
         batch: list = []
         batch_bytes = 0
         skipped: dict[str, int] = {}
-        for item in formats.iter_records(path, text_field, sources):
+        start = (resume or {}).get(path)
+        if start is not None:
+            report.resumed[path] = start.offset
+        ends: list = []
+        for item in formats.iter_records(path, text_field, sources, start, ends):
             if isinstance(item, formats.Broken):
                 warn(f"skipped the rest of {item.path}: {item.reason}")
                 report.skipped.append(item.path)
@@ -458,6 +480,8 @@ def work_batches(files: list[str], size: int, sources: dict[str, str], text_fiel
             yield batch
         if skipped:
             warn(formats.skipped_summary(path, skipped))
+        if ends and read_to_end is not None:
+            read_to_end[path] = ends[-1]
         file_done()
     if singles:
         yield singles

@@ -170,14 +170,19 @@ def test_warc_html_responses_are_documents_with_their_url_and_the_rest_is_counte
     assert contexts and all(c.startswith("crawl.warc.gz#offset ") and " http://www.example.cn/2024/" in c
                             for c in contexts)
 
-    # The crawl goes on: the archive grows by one page. Only that record is cleaned and mined.
+    # The crawl goes on: the archive grows by one page. It is read on from where the first build
+    # stopped: only that record is read, cleaned and mined, named by its offset in the file.
+    size_before = path.stat().st_size
     make_warc(path, pages[4:], extras=False, append=True)
     cleaned = []
     original = pipeline.clean_document
     monkeypatch.setattr(pipeline, "clean_document", lambda raw: cleaned.append(raw.path) or original(raw))
     report, _, terms, documents, _ = build([path], tmp_path)
-    assert report.documents_added == 1 and report.duplicates == 4
+    assert report.resumed == {str(path): size_before}
+    assert report.documents_seen == 1 and report.documents_added == 1 and report.duplicates == 0
     assert [p.rsplit(" ", 1)[1] for p in cleaned] == [pages[4][0]]
+    [new_record] = [p for p, _, _ in documents if p.endswith(pages[4][0])]
+    assert int(new_record.split("#offset ")[1].split(" ")[0]) >= size_before
     assert share_found(seed_terms, terms) >= 0.9
 
 
@@ -240,10 +245,40 @@ def test_jsonl_text_field_option_and_growth(tmp_path, seed_articles):
                                 ensure_ascii=False) + "\n")
     result = runner.invoke(main, arguments)
     assert result.exit_code == 0, result.output
-    assert "4 read, 1 new" in result.output
+    # Only the new line is read: the dump grew, its first three lines are as the last build read them.
+    assert "1 read, 1 new" in result.output and "read on from byte" in result.output
     result = runner.invoke(main, arguments)
     assert result.exit_code == 0, result.output
-    assert "4 read, 0 new" in result.output and "unchanged" in result.output
+    assert "0 read, 0 new" in result.output and "unchanged" in result.output
+    # Another --text-field reads every line again.
+    result = runner.invoke(main, [*arguments[:2], "--text-field", "text", *arguments[4:]])
+    assert result.exit_code == 0, result.output
+    assert "4 read" in result.output and "read on" not in result.output
+
+
+def test_a_dump_changed_before_its_end_is_read_from_its_start(tmp_path, seed_articles):
+    items = [{"url": f"https://x.cn/{n}", "text": "\n".join(p)} for n, (_, p) in enumerate(seed_articles[:3])]
+    path = make_jsonl(tmp_path / "dump.jsonl", items)
+    termbase = tmp_path / "tb.sqlite3"
+    first = pipeline.build([str(path)], db_path=str(termbase), jobs=1)
+    assert first.documents_added == 3 and not first.resumed
+    # The second line is rewritten and a fourth appended: the bytes read before changed.
+    items[1]["url"] = "https://x.cn/moved"
+    items.append({"url": "https://x.cn/3", "text": "\n".join(seed_articles[3][1])})
+    make_jsonl(path, items)
+    second = pipeline.build([str(path)], db_path=str(termbase), jobs=1)
+    assert not second.resumed and second.documents_seen == 4
+    # A line still being written when a build reads the dump is read again once it is complete.
+    with open(path, "ab") as stream:
+        stream.write(json.dumps({"url": "https://x.cn/4", "text": "\n".join(seed_articles[4][1])},
+                                ensure_ascii=False).encode()[:40])
+    third = pipeline.build([str(path)], db_path=str(termbase), jobs=1, warn=lambda message: None)
+    assert third.resumed and third.documents_seen == 0
+    with open(path, "ab") as stream:
+        line = json.dumps({"url": "https://x.cn/4", "text": "\n".join(seed_articles[4][1])}, ensure_ascii=False)
+        stream.write(line.encode()[40:] + b"\n")
+    fourth = pipeline.build([str(path)], db_path=str(termbase), jobs=1)
+    assert fourth.resumed and fourth.documents_seen == 1 and fourth.documents_added == 1
 
 
 def test_shtml_pages_are_read_like_html(tmp_path, seed_articles):

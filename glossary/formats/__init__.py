@@ -4,7 +4,9 @@ A `.docx` or `.pdf` file is one document (`read_single`). A `.warc`/`.warc.gz` a
 `.jsonl`/`.jsonl.gz` dump holds many, streamed one record at a time (`iter_records`) so that
 an archive is never loaded whole; each record names its file, where it is in the file (byte
 offset of a WARC record, line of a JSONL dump) and the digest of its content, so a build of
-a grown archive cleans only the records it has not seen.
+a grown archive cleans only the records it has not seen. An uncompressed dump or a WARC that
+only grew since a build read it (the bytes it read then are unchanged) is read from where
+that build stopped (`ReadState`), not from its start.
 
 The readers need the optional extra `glossary[inputs]`; its libraries are imported only when
 a file needs them.
@@ -14,8 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -129,18 +133,78 @@ def record_digest(*parts: bytes | str | None) -> str:
     return digest.hexdigest()
 
 
-def iter_records(path: str | Path, text_field: str | None = None,
-                 known=frozenset()) -> Iterator[Record | Skipped | Broken]:
-    """Stream an archive's records; `known`: digests of records the termbase holds already."""
+_PROBE_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ReadState:
+    """How far a build read an archive that may grow: `offset` bytes, after `records` lines
+    (JSONL; 0 for a WARC, whose records are named by offset), with digests of the first and
+    of the last bytes before `offset` to tell a grown file from a changed one."""
+
+    offset: int
+    records: int
+    head: str
+    tail: str
+    text_field: str | None = None
+
+    @classmethod
+    def of(cls, path: str | Path, offset: int, records: int, text_field: str | None) -> "ReadState":
+        return cls(offset, records, _digest_of_range(path, 0, min(offset, _PROBE_BYTES)),
+                   _digest_of_range(path, max(0, offset - _PROBE_BYTES), offset), text_field)
+
+    def holds_for(self, path: str | Path, text_field: str | None) -> bool:
+        """Whether the file still starts with the bytes read then (it only grew, or is as it was)."""
+        try:
+            if os.path.getsize(path) < self.offset or text_field != self.text_field:
+                return False
+            return (_digest_of_range(path, 0, min(self.offset, _PROBE_BYTES)) == self.head
+                    and _digest_of_range(path, max(0, self.offset - _PROBE_BYTES), self.offset) == self.tail)
+        except OSError:
+            return False
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str | None) -> "ReadState | None":
+        try:
+            return cls(**json.loads(text)) if text else None
+        except (TypeError, ValueError):
+            return None
+
+
+def _digest_of_range(path: str | Path, start: int, end: int) -> str:
+    with open(path, "rb") as stream:
+        stream.seek(start)
+        return hashlib.sha256(stream.read(max(0, end - start))).hexdigest()
+
+
+def resumable(path: str | Path) -> bool:
+    """Archives read from a byte offset: plain JSONL and WARC (gzip members start anywhere a
+    record does; a gzipped dump is one stream, read from its start)."""
+    name = str(path).lower()
+    return kind_of(path) == "warc" or (kind_of(path) == "jsonl" and not name.endswith(".gz"))
+
+
+def iter_records(path: str | Path, text_field: str | None = None, known=frozenset(),
+                 start: ReadState | None = None, finished: list | None = None
+                 ) -> Iterator[Record | Skipped | Broken]:
+    """Stream an archive's records; `known`: digests of records the termbase holds already.
+    From `start` (a ReadState that holds for the file) when given; once the whole archive
+    was read without a fault, the ReadState of its end is appended to `finished`."""
     kind = kind_of(path)
+    if not resumable(path):
+        start = None
     if kind == "warc":
         from .warc import iter_warc
 
-        return iter_warc(Path(path))
+        return iter_warc(Path(path), start.offset if start else 0, finished)
     if kind == "jsonl":
         from .jsonl import iter_jsonl
 
-        return iter_jsonl(Path(path), text_field, known)
+        return iter_jsonl(Path(path), text_field, known, (start.offset, start.records) if start else (0, 0),
+                          finished)
     raise ValueError(f"{path} is not an archive")
 
 

@@ -38,22 +38,35 @@ def _open(path: Path):
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
-def iter_jsonl(path: Path, text_field: str | None = None, known=frozenset()) -> Iterator[Record | Skipped | Broken]:
-    """Records of a dump; a line whose digest is in `known` (the termbase holds its document) is
-    not even parsed."""
-    number = 0
+def iter_jsonl(path: Path, text_field: str | None = None, known=frozenset(), start: tuple[int, int] = (0, 0),
+               finished: list | None = None) -> Iterator[Record | Skipped | Broken]:
+    """Records of a dump, from byte `start[0]` after line `start[1]`; a line whose digest is in
+    `known` (the termbase holds its document) is not even parsed. Read to its end, the dump's
+    ReadState (after its last complete line) is appended to `finished`."""
+    from . import ReadState
+
+    offset, number = start
+    complete = (offset, number)  # the end of the last line read whole (a last line may still be written)
     try:
         with _open(path) as stream:
+            if offset:
+                stream.seek(offset)
             while True:
                 # A line is read at most MAX_RECORD_BYTES at a time: one giant line never fills memory.
                 line = stream.readline(MAX_RECORD_BYTES + 1)
                 if not line:
                     break
                 number += 1
+                offset += len(line)
+                if line.endswith(b"\n"):
+                    complete = (offset, number)
                 where = f"line {number}"
                 if len(line) > MAX_RECORD_BYTES:
                     while line and not line.endswith(b"\n"):
                         line = stream.readline(MAX_RECORD_BYTES)
+                        offset += len(line)
+                    if line.endswith(b"\n"):
+                        complete = (offset, number)
                     yield Skipped(str(path), where, "too large for an article", warn=True)
                     continue
                 if not line.strip():
@@ -87,3 +100,6 @@ def iter_jsonl(path: Path, text_field: str | None = None, known=frozenset()) -> 
     except (OSError, EOFError, zlib.error) as error:
         reason = f"{type(error).__name__}: {error}".split("\n")[0]
         yield Broken(str(path), f"unreadable after line {number} ({reason})")
+        return
+    if finished is not None and not path.name.lower().endswith(".gz"):
+        finished.append(ReadState.of(path, *complete, text_field))

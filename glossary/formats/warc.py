@@ -21,12 +21,18 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-def iter_warc(path: Path) -> Iterator[Record | Skipped | Broken]:
+def iter_warc(path: Path, start: int = 0, finished: list | None = None) -> Iterator[Record | Skipped | Broken]:
+    """Records from byte `start` (where an earlier read ended); read to its end, the archive's
+    ReadState is appended to `finished`."""
     from warcio.archiveiterator import ArchiveIterator
+
+    from . import ReadState
 
     payloads: set[str] = set()
     count = 0
     with open(path, "rb") as stream:
+        if start:
+            stream.seek(start)
         records = ArchiveIterator(stream, no_record_parse=False, arc2warc=True)
         try:
             for record in records:
@@ -74,3 +80,7 @@ def iter_warc(path: Path) -> Iterator[Record | Skipped | Broken]:
         except Exception as error:  # warcio, gzip and zlib all raise their own kinds on a damaged archive
             reason = f"{type(error).__name__}: {error}".split("\n")[0]
             yield Broken(str(path), f"unreadable after {count} records ({reason})")
+            return
+        end = stream.tell()
+    if finished is not None:
+        finished.append(ReadState.of(path, end, 0, None))
