@@ -411,10 +411,15 @@ def _person_title(tokens: tuple[str, ...]) -> bool:
                 return True  # 毛主席, 周总理, 副主任 (a surname or a rank before the title)
             if before == "".join(tokens[:-1]) and len(tokens) == 2 and segment.part_of_speech(tokens[0]).startswith("nr"):
                 return True
+            if before in _GENERIC_BODIES:
+                return True  # 公司总经理, 中心主任: the head of some company or centre
     return False
 
 
-_TITLE_MODIFIERS = frozenset("市县省区乡镇村")  # 市长 is in the list; 县委 is not a surname
+_TITLE_MODIFIERS = frozenset("市县省区乡镇村")
+# Kinds of body too generic to make a title an office of the genre (政协委员 and 市委书记 are).
+_GENERIC_BODIES = frozenset(["公司", "有限公司", "股份有限公司", "集团", "中心", "研究中心", "研究院", "研究所",
+                             "协会", "学会", "大学", "学院", "学校", "医院", "工厂", "银行", "基金会"])  # 市长 is in the list; 县委 is not a surname
 
 
 @lru_cache(maxsize=1)

@@ -55,7 +55,7 @@ def test_free_combinations_leave_the_selection_and_terms_stay(report_counts):
 
 
 @pytest.mark.parametrize("person", ["习近平同志", "习近平主席", "毛泽东同志", "毛主席", "周总理", "习主席",
-                                    "副主任", "秘书长", "李克强总理"])
+                                    "副主任", "秘书长", "李克强总理", "公司总经理", "中心主任"])
 def test_a_title_alone_or_after_a_name_is_a_person(person):
     assert _person_title(tuple(segment.cut(person)))
 
