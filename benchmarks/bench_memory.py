@@ -9,7 +9,7 @@ every number in a pair is raised by k on both sides, and the spokesperson/minist
 pinyin, on both sides. The file is written to a temporary folder (never into the project);
 writing it is not timed.
 
-Times: reading (defusedxml check + translate-toolkit), then `glossary import` as a whole
+Times: reading (defusedxml parse and unit reading), then `glossary import` as a whole
 (sentence splitting, storing the pairs, mining the Chinese side, term alignment), then the
 term alignment alone again, with the peak memory of the process.
 
@@ -98,7 +98,7 @@ def main() -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{args.segments:,} segments ({size:.1f} MB TMX, {report.pairs:,} sentence pairs, "
           f"{sum(len(zh) for zh, _ in memory.pairs) / 1e6:.1f} M Chinese characters)")
-    print(f"read (defusedxml check + translate-toolkit): {read_seconds:.1f} s ({read_cpu:.1f} s CPU)")
+    print(f"read (defusedxml): {read_seconds:.1f} s ({read_cpu:.1f} s CPU)")
     print(f"import (split, store, mine the Chinese side, align terms): {import_seconds:.1f} s "
           f"({import_cpu:.1f} s CPU); read + import: {read_seconds + import_seconds:.1f} s "
           f"({read_cpu + import_cpu:.1f} s CPU)")

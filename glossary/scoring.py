@@ -109,8 +109,16 @@ def frequency_floors(settings: MiningSettings, corpus_tokens: int) -> dict[int, 
     for length in range(2, MAX_TERM_CHARS + 1):
         frequency = settings.min_freq
         if settings.min_score > 0 and corpus_tokens > 0:
-            while score_ceiling(frequency, length, corpus_tokens) < settings.min_score:
-                frequency += 1
+            # The ceiling grows with the frequency: the least frequency that reaches the cut,
+            # by bisection (no candidate occurs more often than the corpus has tokens).
+            low, high = settings.min_freq, max(settings.min_freq, corpus_tokens + 1)
+            while low < high:
+                middle = (low + high) // 2
+                if score_ceiling(middle, length, corpus_tokens) < settings.min_score:
+                    low = middle + 1
+                else:
+                    high = middle
+            frequency = low
         floors[length] = max(settings.min_freq, frequency // CONTAINER_MARGIN)
     return floors
 

@@ -10,9 +10,15 @@ it proposes the English span that best translates it, scored on three kinds of e
   the entry's words find a translation in the span;
 - names: the span spelled as the entry's pinyin (王毅 → Wang Yi).
 
-The spans proposed by the pairs are then counted: the most frequent is the candidate, with its
-count, the other candidates, an example pair, and a confidence that grows with the number of
-pairs and their agreement. An entry seen in one pair only has a low confidence: its candidate
+Dictionary coverage is counted per sense: a span holding one word of "joint declaration" covers
+half of 联合声明. Words the memory keeps with the term stand in only for words the dictionary
+cannot match, and once the dictionary accounts for the whole term an unexplained word at the
+span's edge (a name after a title, "48th session of") counts against it.
+
+The spans proposed by the pairs are then completed where most of them stop before the same
+English word (joint → joint statement) and counted by their stems (partnership, partnerships):
+the most frequent is the candidate, with its count, the other candidates, an example pair, and a
+confidence that grows with the number of pairs and their agreement. An entry seen in one pair only has a low confidence: its candidate
 is shown, never made the English.
 """
 
@@ -23,7 +29,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .lexicon import STOPWORDS, cedict_stems, chinese_words, stem
+from .lexicon import STOPWORDS, chinese_words, sense_stems_of, senses_of, stem
 
 MAX_PAIRS_PER_TERM = 40   # pairs read per entry: enough to count renderings, bounded time
 MIN_PAIRS_FOR_ENGLISH = 2
@@ -95,6 +101,8 @@ class _EnglishSide:
             if between != " " and self.words and between.strip() and _CHUNK_RE.search(" " + between + " "):
                 chunk += 1
             word = match.group().rstrip("'’-")
+            if word[-2:] in ("'s", "’s") and len(word) > 2:
+                word = word[:-2]  # Wang Yi’s attendance: the name is Wang Yi
             self.words.append(word)
             self.spans.append((match.start(), match.start() + len(word)))
             self.chunks.append(chunk)
@@ -111,19 +119,23 @@ class _TermEvidence:
 
     def __init__(self, term: str, reference: str | None, pinyin: str | None,
                  learned: dict[str, set[str]] | None = None):
-        table = cedict_stems()
         learned = learned or {}
         words = [w for w in chinese_words(term) if re.match(r"[\u3400-\u9fff]", w)]
         self.word_glosses: list[frozenset[str]] = []
+        # Per word, its senses: a span that gives one word of "joint declaration" covers half of 联合声明.
+        self.word_senses: list[tuple[frozenset[str], ...]] = []
         self.glosses: set[str] = set()
         for word in words:
-            glosses = set(table.get(word, frozenset())) | learned.get(word, set())
+            glosses = set(sense_stems_of(word)) | learned.get(word, set())
+            senses = senses_of(word) + ((frozenset(learned[word]),) if word in learned else ())
             if len(word) > 1 and not glosses:
                 for character in word:
-                    glosses |= table.get(character, frozenset())
+                    glosses |= sense_stems_of(character)
+                senses = tuple(frozenset({g}) for g in glosses)
             self.glosses |= glosses
             if word not in _FUNCTION_CHARACTERS and glosses:
                 self.word_glosses.append(frozenset(glosses))
+                self.word_senses.append(senses or tuple(frozenset({g}) for g in glosses))
         self.reference: set[str] = set()
         if reference:
             from .lexicon import english_stems
@@ -131,8 +143,9 @@ class _TermEvidence:
             self.reference = set(english_stems(reference))
             self.glosses |= self.reference
         self.pinyin = re.sub(r"[^a-z]", "", (pinyin or "").lower())
-        self.max_words = min(9, max(2, len(term) + 1))
+        self.max_words = min(9, max(2, len(term) + 1))   # content words; function words come free
         self.associated: set[str] = set()
+        self.coverage: dict[tuple, float] = {}   # _coverage of the spans scored, by their stems
 
 
 def _candidate_spans(side: _EnglishSide, max_words: int):
@@ -141,11 +154,15 @@ def _candidate_spans(side: _EnglishSide, max_words: int):
     for start in range(count):
         if stems[start] is None:
             continue
-        for end in range(start + 1, min(count, start + max_words) + 1):
+        content = 0
+        for end in range(start + 1, min(count, start + 2 * max_words) + 1):
             if chunks[end - 1] != chunks[start]:
                 break
             if stems[end - 1] is None:
                 continue
+            content += 1
+            if content > max_words:
+                break
             yield start, end
 
 
@@ -193,36 +210,44 @@ def align_terms(pairs: list[tuple[str, str]], terms: list[str], references: dict
         # Association: how many of the term's pairs hold each phrase.
         held: Counter = Counter()
         stems_held: Counter = Counter()
+        spans: dict[int, list[tuple[int, int, tuple]]] = {}
         for number in read:
             side = sides[number]
-            held.update({tuple(side.lower[s:e]) for s, e in _candidate_spans(side, evidence.max_words)})
+            found = spans[number] = [(s, e, _stem_key(side, s, e)) for s, e in _candidate_spans(side, evidence.max_words)]
+            held.update({key for _, _, key in found})
             stems_held.update({s for s in side.stems if s})
         if len(read) >= 2:
             # Words found with the term again and again, and rarely without it, are its words too
             # (命运共同体 → shared future), whatever the dictionary says.
             evidence.associated = {s for s, count in stems_held.items()
                                    if count >= 2 and 2 * count / (len(read) + stem_frequency[s]) >= 0.5}
-        votes: Counter = Counter()
-        surfaces: dict[tuple, Counter] = defaultdict(Counter)
-        example: dict[tuple, int] = {}
+        chosen: list[list] = []   # [pair number, start, end, the pair's outside glosses]
         for number in read:
             side = sides[number]
             outside = _outside_glosses(pairs[number][0], term, chinese_side, number) - evidence.glosses
             best, best_key = 0.0, None
-            for start, end in _candidate_spans(side, evidence.max_words):
+            for start, end, stem_key in spans[number]:
                 if _foreign(side.stems[start], evidence, outside) or _foreign(side.stems[end - 1], evidence, outside):
                     continue
                 key = tuple(side.lower[start:end])
-                score = _score(side, start, end, key, held, len(read), evidence, document_frequency, outside)
+                score = _score(side, start, end, key, stem_key, held, len(read), evidence, document_frequency,
+                               outside)
                 if score > best:
                     best, best_key, best_span = score, key, (start, end)
-            if best_key is None:
-                continue
-            votes[best_key] += 1
-            surfaces[best_key][side.phrase(*best_span)] += 1
-            example.setdefault(best_key, number)
-        if not votes:
+            if best_key is not None:
+                chosen.append([number, *best_span, outside])
+        if not chosen:
             continue
+        _complete_phrases(chosen, sides, evidence)
+        # Votes by stems: partnership and partnerships are one rendering, spelled two ways.
+        votes: Counter = Counter()
+        surfaces: dict[tuple, Counter] = defaultdict(Counter)
+        example: dict[tuple, int] = {}
+        for number, start, end, _ in chosen:
+            key = _stem_key(sides[number], start, end)
+            votes[key] += 1
+            surfaces[key][sides[number].phrase(start, end)] += 1
+            example.setdefault(key, number)
         ranked = votes.most_common()
         candidates = [Candidate(_spelling(surfaces[key]), count, pairs[example[key]][0], pairs[example[key]][1])
                       for key, count in ranked]
@@ -234,6 +259,40 @@ def align_terms(pairs: list[tuple[str, str]], terms: list[str], references: dict
         if results[term].usable:
             learned[term] = {stem for stem in _EnglishSide(candidates[0].english).stems if stem}
     return results
+
+
+def _complete_phrases(chosen: list[list], sides: dict, evidence: _TermEvidence, rounds: int = 3) -> None:
+    """A span the same English word follows in most of the pairs that chose it stops short of a
+    phrase (joint → joint statement, Pacific island → Pacific island nations): it is extended by
+    that word where the word is there, unless the dictionary gives the word for the Chinese
+    around the term, or the span already translates every word of the term (APEC, not APEC
+    Economic)."""
+    for _ in range(rounds):
+        groups: dict[tuple, list[list]] = defaultdict(list)
+        for item in chosen:
+            groups[_stem_key(sides[item[0]], item[1], item[2])].append(item)
+        changed = False
+        for key, items in groups.items():
+            if len(items) < 2 or (evidence.word_senses and _coverage(set(key), evidence) >= 1):
+                continue
+            following: Counter = Counter()
+            for number, start, end, outside in items:
+                side = sides[number]
+                if end < len(side.words) and side.chunks[end] == side.chunks[end - 1] \
+                        and side.stems[end] and side.stems[end] not in outside:
+                    following[side.stems[end]] += 1
+            if not following:
+                continue
+            word, count = following.most_common(1)[0]
+            if count >= 2 and count * 3 >= 2 * len(items):
+                for item in items:
+                    side = sides[item[0]]
+                    if item[2] < len(side.words) and side.stems[item[2]] == word \
+                            and side.chunks[item[2]] == side.chunks[item[2] - 1]:
+                        item[2] += 1
+                        changed = True
+        if not changed:
+            return
 
 
 def _accounts_for(english: str, evidence: _TermEvidence) -> bool:
@@ -286,10 +345,9 @@ def _outside_glosses(zh: str, term: str, cache: dict, number: int) -> set[str]:
     words that translate those belong to them, not to the term (competitive linking)."""
     words = cache.get(zh)
     if words is None:
-        table = cedict_stems()
         words, position = [], 0
         for word in chinese_words(zh):
-            glosses = table.get(word)
+            glosses = sense_stems_of(word)
             if glosses and word not in _FUNCTION_CHARACTERS:
                 words.append((position, position + len(word), glosses))
             position += len(word)
@@ -306,39 +364,61 @@ def _outside_glosses(zh: str, term: str, cache: dict, number: int) -> set[str]:
     return found
 
 
-def _score(side: _EnglishSide, start: int, end: int, key: tuple, held: Counter, read: int,
+def _coverage(found: set[str], evidence: _TermEvidence) -> float:
+    """The share of the term's words (that the dictionary knows) a span's stems translate: a word
+    counts in full when the span holds one of its senses (two of its words, for a longer sense)."""
+    if not evidence.word_senses:
+        return 0.0
+    return sum(max(min(1.0, len(sense & found) / min(len(sense), 2)) for sense in senses)
+               for senses in evidence.word_senses) / len(evidence.word_senses)
+
+
+def _stem_key(side: _EnglishSide, start: int, end: int) -> tuple:
+    """A span as its content stems: partnership and partnerships are held by the same pairs."""
+    return tuple(s for s in side.stems[start:end] if s)
+
+
+def _score(side: _EnglishSide, start: int, end: int, key: tuple, stem_key: tuple, held: Counter, read: int,
            evidence: _TermEvidence, document_frequency: Counter, outside: set[str]) -> float:
-    stems = [s for s in side.stems[start:end] if s is not None]
+    stems = stem_key
     if not stems:
         return 0.0
     pinyin = evidence.pinyin
+    covered = evidence.coverage.get(stem_key)
+    if covered is None:
+        covered = evidence.coverage[stem_key] = _coverage(set(stem_key), evidence)
     hits = 0.0
     foreign = 0
+    unexplained_edges = 0
     for position in range(start, end):
         word_stem = side.stems[position]
         if word_stem is None:
             continue
+        before = hits
         if word_stem in evidence.glosses:
             hits += 1
         elif word_stem in outside:
             foreign += 1
-        elif word_stem in evidence.associated:
+        elif word_stem in evidence.associated and covered < 1:
+            # a word kept with the term stands in for one the dictionary cannot match, never beside
+            # a rendering the dictionary already accounts for (Defense Minister, not … Shinjiro)
             hits += 0.75
         elif pinyin and side.words[position][:1].isupper() and len(side.lower[position]) >= 2 \
                 and side.lower[position] in pinyin:
             hits += 1  # a name written in pinyin: Xi, Jinping
+        if hits == before and position in (start, end - 1):
+            unexplained_edges += 1
     explained = hits / len(stems)
-    if evidence.word_glosses:
-        found = set(stems)
-        covered = sum(1 for glosses in evidence.word_glosses if glosses & found) / len(evidence.word_glosses)
-    else:
-        covered = 0.0
     rarest = min(document_frequency.get(w, 1) for w in key if w not in STOPWORDS) if any(
         w not in STOPWORDS for w in key) else 1
-    together = held[key]
+    together = held[stem_key]
     association = 2 * together / (read + rarest) if read > 1 else 0.0
     name = 0.0
     if evidence.pinyin and re.sub(r"[^a-z]", "", "".join(key)) == evidence.pinyin:
         name = 3.0
-    return (2.0 * covered + explained + 0.35 * hits - 0.6 * foreign + 1.5 * association + name
+    # Once the dictionary accounts for every word of the term, a word at the edge that nothing
+    # explains belongs to the sentence (the 48th session of…, …Minister Shinjiro), however often
+    # it comes with the term.
+    surplus = 1.5 * unexplained_edges if covered >= 1 else 0.0
+    return (2.0 * covered + explained + 0.35 * hits - 0.6 * foreign + 1.5 * association + name - surplus
             - 0.04 * (end - start) + 0.01)

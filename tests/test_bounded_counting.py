@@ -13,7 +13,7 @@ import pytest
 from glossary import counting, mine, pipeline
 from glossary.clean import clean_document
 from glossary.read import read_document
-from glossary.scoring import MiningSettings, frequency_floors, score_ceiling
+from glossary.scoring import CONTAINER_MARGIN, MiningSettings, frequency_floors, score_ceiling
 from glossary.shapes import CATEGORY_COINAGE, CATEGORY_ORGANISATION, CATEGORY_TERM, CATEGORY_WEIGHTS
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -76,3 +76,17 @@ def test_a_build_leaves_no_spill_behind(tmp_path, monkeypatch):
     report = pipeline.build([str(SEEDS)], db_path=str(tmp_path / "termbase.db"), jobs=1)
     assert report.terms > 100
     assert os.listdir(spill_root) == []
+
+
+def test_the_floor_is_the_least_frequency_reaching_the_cut_even_for_a_huge_cut():
+    settings = MiningSettings()
+    for tokens in (5_000, 1_000_000, 12_000_000):
+        floors = frequency_floors(settings, tokens)
+        for length, floor in floors.items():
+            # Linear search from the minimum frequency, as the definition says.
+            frequency = settings.min_freq
+            while score_ceiling(frequency, length, tokens) < settings.min_score:
+                frequency += 1
+            assert floor == max(settings.min_freq, frequency // CONTAINER_MARGIN)
+    # A cut no term can reach is answered at once (bisection), not by counting up to it.
+    assert min(frequency_floors(MiningSettings(min_score=1e15), 12_000_000).values()) > 1_000_000

@@ -123,6 +123,38 @@ def test_xliff_1_2_and_2_0_either_direction(tmp_path):
     assert memory.pairs[1][0] == "政协委员要密切联系群众。" and memory.converted == 2
 
 
+XLIFF_INLINE = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+ <file original="a.docx" source-language="zh-HK" target-language="en" datatype="x-docx"><body>
+  <trans-unit id="1"><source>我們要在<g id="1">協商</g>中凝聚共識<x id="2"/>。</source>
+   <target>We should forge consensus through <g id="1">consultation</g><x id="2"/>.</target></trans-unit>
+ </body></file>
+</xliff>
+"""
+
+XLIFF_20_SEGMENTS = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="zh-CN" trgLang="en">
+ <file id="f1"><unit id="u1">
+  <segment><source>凝聚共识是人民政协的重要任务。</source><target>To forge consensus is an important task of the CPPCC.</target></segment>
+  <segment><source>广大政协委员积极建言资政。</source><target>CPPCC members have <pc id="1">actively</pc> offered advice on state affairs.</target></segment>
+ </unit></file>
+</xliff>
+"""
+
+
+def test_inline_markup_is_read_as_text_and_each_xliff_2_segment_is_a_pair(tmp_path):
+    inline = tmp_path / "inline.xlf"
+    inline.write_text(XLIFF_INLINE, encoding="utf-8")
+    memory = read_memory(inline)
+    assert memory.pairs == [PAIRS[3]] and memory.converted == 1   # zh-HK, traditional
+    segments = tmp_path / "segments.xlf"
+    segments.write_text(XLIFF_20_SEGMENTS, encoding="utf-8")
+    assert read_memory(segments).pairs == [PAIRS[4], PAIRS[1]]
+    hant = tmp_path / "hant.tmx"
+    hant.write_text(_tmx([("我們要在協商中凝聚共識。", PAIRS[3][1])], zh_lang="zh-Hant"), encoding="utf-8")
+    assert read_memory(hant).pairs == [PAIRS[3]]
+
+
 @pytest.mark.parametrize("text, message", [
     (ENTITY_BOMB, "refused unsafe XML"),
     (EXTERNAL_ENTITY, "refused unsafe XML"),
@@ -275,6 +307,73 @@ def test_align_command_reports_and_imports(tmp_path):
     assert swapped.exit_code == 2 and swapped.output.startswith("error: paper.en.txt: no Chinese text")
 
 
+def test_anchors_read_numbers_the_two_languages_write_differently():
+    from glossary.align import en_anchors, zh_anchors
+
+    def shared(zh, en):
+        return set(zh_anchors(zh)) & set(en_anchors(en, set()))
+
+    assert shared("新建农村公路2.3万多千米", "more than 23,000 kilometers of rural roads") == {"23000"}
+    assert shared("全年运送粮食350万余吨", "over 3.5 million tons of grain a year") == {"3500000"}
+    assert shared("2020年9月，中国发布白皮书", "In September 2020, China issued a white paper") == {"2020", "9"}
+    assert shared("派出7名农业专家", "sent seven agricultural experts") == {"7"}
+    assert shared("（五）加强生态保护", "5. Protecting Ecosystems") == {"5"}
+    assert shared("四、扩大高水平对外开放", "IV. Opening Wider to the World") == {"4"}
+    assert shared("附录2 重大政策时间表", "Annex II Timeline of Key Policies") == {"2"}
+    assert "1" not in en_anchors("one of the missions", set())  # "one" is too common to be a number
+
+
+def test_english_title_lines_are_told_apart_once_their_line_breaks_are_gone():
+    """A white paper's title block and contents joined into one line, as a page's text has them."""
+    from glossary.align import split_english
+
+    joined = ("Rural Revitalization: 10 Years of Progress The State Council Information Office of the People’s "
+              "Republic of China March 2024 Contents Preface I. Building a Modern Agriculture II. Protecting "
+              "Farmland for Future Generations Closing Remarks Annex II Timeline of Key Policies Preface This year "
+              "marks the 10th anniversary of the strategy. In March 2024, Reuters: The report was issued.")
+    assert split_english(joined) == [
+        "Rural Revitalization: 10 Years of Progress",
+        "The State Council Information Office of the People’s Republic of China", "March 2024", "Contents",
+        "Preface", "I. Building a Modern Agriculture", "II. Protecting Farmland for Future Generations",
+        "Closing Remarks", "Annex II Timeline of Key Policies", "Preface",
+        "This year marks the 10th anniversary of the strategy.", "In March 2024, Reuters: The report was issued."]
+    # a numbered heading run into the sentence after it, whose title has commas of its own, or
+    # holds Both, or ends where an acronym starts the sentence
+    assert split_english("3. Pursuing Green Development, Open Cooperation, and Shared Benefits Both NGOs and firms "
+                         "are partners in it.") == [
+        "3. Pursuing Green Development, Open Cooperation, and Shared Benefits", "Both NGOs and firms are partners in it."]
+    assert split_english("2. Addressing Both the Causes and Effects of Poverty Only by raising incomes can poverty "
+                         "end.") == [
+        "2. Addressing Both the Causes and Effects of Poverty", "Only by raising incomes can poverty end."]
+    assert split_english("I. Joining Hands for Regional Stability ASEAN Cooperation, as a framework for dialogue, "
+                         "has grown.") == [
+        "I. Joining Hands for Regional Stability", "ASEAN Cooperation, as a framework for dialogue, has grown."]
+
+
+def test_white_paper_headings_survive_joining():
+    """The white paper of the shared corpus, its paragraphs joined by spaces: its headings (the
+    paragraphs without a final stop) come out as sentences of their own."""
+    path = CORPUS / "wp2020peacekeeping.en.txt"
+    if not path.exists():
+        pytest.skip(f"{path} is absent (see ../shared/corpora/README.md)")
+    from glossary.align import split_english
+
+    paragraphs = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    headings = [p for p in paragraphs if p[-1] not in ".!?:”\""]
+    sentences = set(split_english(" ".join(paragraphs)))
+    missed = [h for h in headings if h not in sentences]
+    assert len(headings) > 40 and len(missed) <= 1, missed
+
+
+def test_dictionary_senses_leave_out_what_only_explains_the_word():
+    from glossary.lexicon import senses_of
+
+    assert frozenset({"g7"}) in senses_of("七国集团")
+    assert not any("japan" in sense for sense in senses_of("七国集团"))  # listed after a colon
+    assert frozenset({"ai"}) in senses_of("人工智能")                     # (AI) is a rendering too
+    assert frozenset({"joint", "declar"}) in senses_of("联合声明")
+
+
 # --- the shared corpus ------------------------------------------------------------------
 
 
@@ -292,4 +391,12 @@ def test_press_conference_memory(tmp_path):
     assert english["国际法"] == "international law"
     assert english["领土完整"] == "territorial integrity"
     assert english["王毅外长"] == "Foreign Minister Wang Yi"
+    # the phrase the English uses, not its first word (joint → joint statement)
+    assert english["联合声明"] == "joint statement"
+    assert english["太平洋岛国"] == "Pacific island nations"
+    # the dictionary's G7 for 七国集团, not Japan from the countries its entry lists
+    assert english["七国集团"] == "G7"
+    # a title, without the name the English puts after it (… Minister Shinjiro Koizumi)
+    assert english["日本防卫大臣"] == "Japanese Defense Minister"
+    assert english["王毅主任"] == "Director Wang Yi"  # not "Director Wang" (Wang Yi’s attendance)
 
