@@ -13,7 +13,7 @@ the size is reached. Builds run with `--jobs` processes (default 2) and their en
 cached in output/judge-cache/ under the corpus, size, settings and the source of the package,
 so judging again costs nothing. They keep the whole list (--min-score 0); `--cut` judges it as
 a build with that --min-score would keep it (a term's score does not depend on the cut).
-GLOSSARY_RULES_OFF=collocation,boundary,longer,slogan builds with selection rules switched
+GLOSSARY_RULES_OFF=collocation,boundary,longer,slogan,compositional,title,count,numeral,whole,verbterm,verbpair,names,morpheme builds with selection rules switched
 off, to measure what each one does (`--baseline` shows what a list dropped of another's
 judged sample). `--calibrate` prints judged precision by rank window with the scores there.
 

@@ -15,7 +15,7 @@ from .counting import BOUNDARY, MAX_TERM_CHARS, DocumentCounts
 from .data import pair_table, word_list
 from .locate import Context, Occurrences, choose_contexts
 from .shapes import (CATEGORY_COINAGE, CATEGORY_MEETING, CATEGORY_ORGANISATION, CATEGORY_SLOGAN, CATEGORY_TERM,
-                     CATEGORY_WEIGHTS)
+                     CATEGORY_WEIGHTS, numeral_value, slogan_shape)
 
 @dataclass(frozen=True)
 class MiningSettings:
@@ -27,7 +27,15 @@ class MiningSettings:
     common_word_frequency: int = 2500
     max_terms: int = 0  # 0: no limit
     longer_share: float = 0.5  # a candidate this often inside one longer candidate gives way to it
+    whole_share: float = 0.7  # rule `whole`: a candidate this often inside one longer entry of any kind
     slogan_documents: int = 5  # documents that vouch for a numbered phrase nobody quotes or lists
+    # Rule `compositional` (see _PartnerCounts): a two-part compound whose parts are each bound
+    # to it in under free_share of their uses and combine with free_partners words or more.
+    free_share: float = 0.25
+    free_partners: int = 5
+    # Rule `verbpair`: a two-part phrase led by a verb is a term only where the pair is at least
+    # verb_share of the uses of one of its parts (扩大内需), or a dictionary lists it.
+    verb_share: float = 0.5
     # Keep only terms scoring at least this (per million tokens, see finish_terms); 0: all. Set
     # on People's Daily (5 MB, benchmarks/judge_mining.py --calibrate), where judged precision
     # above the cut falls from 70% (score 680) to 64% (250); 250 is the highest cut that keeps
@@ -125,6 +133,10 @@ def score_candidates(counts: DocumentCounts, settings: MiningSettings) -> list[C
     vouched = _vouched_words()
     floors = frequency_floors(settings, counts.tokens)
     lowest = min(floors.values())
+    # Partner counts from the n-grams at or above the lowest floor: what a build keeps after
+    # pruning (pipeline.mine_store), so a pruned and an unpruned merge see the same figures.
+    parts = _PartnerCounts(counts, lowest) if rule_on("compositional") else None
+    verb_parts = (parts or _PartnerCounts(counts, lowest)) if rule_on("verbpair") else None
     for key, frequency in counts.ngrams.items():
         if frequency < lowest:
             continue
@@ -133,6 +145,10 @@ def score_candidates(counts: DocumentCounts, settings: MiningSettings) -> list[C
         if len(term) < 2 or frequency < floors.get(len(term), lowest):
             continue
         if not _plausible_shape(tokens, term in vouched):
+            continue
+        if parts is not None and term not in vouched and parts.free_combination(tokens, term, settings):
+            continue
+        if verb_parts is not None and term not in vouched and verb_parts.loose_verb_phrase(tokens, term, settings):
             continue
         candidate = Candidate(term, tokens, frequency, category_of(term))
         if len(tokens) == 1:
@@ -158,7 +174,111 @@ def score_candidates(counts: DocumentCounts, settings: MiningSettings) -> list[C
                     background.get(t, 0) >= settings.common_word_frequency for t in tokens):
                 continue
         result.append(candidate)
+    if rule_on("verbterm"):
+        result = _without_verb_and_term(result, vouched)
     return result
+
+
+def _without_verb_and_term(candidates: list[Candidate], vouched: frozenset[str]) -> list[Candidate]:
+    """Rule `verbterm`: a verb before a candidate (打赢脱贫攻坚战, 应对气候变化, 深化改革开放) is
+    the action wording around a term, not a term of its own, unless a dictionary lists it."""
+    terms = {candidate.term for candidate in candidates} | vouched
+    return [c for c in candidates
+            if not (len(c.tokens) == 2 and segment.part_of_speech(c.tokens[0]) in ("v", "vd")
+                    and len(c.tokens[0]) == 2  # 建档立卡贫困户 (a set phrase), 分党组 (分 a prefix)
+                    and c.tokens[1] in terms and c.tokens[0] not in terms
+                    and c.term not in vouched and not _lexicalised(c.term))]
+
+
+class _PartnerCounts:
+    """How freely each word combines (rule `compositional`): per word, how often and with how
+    many different words it stands as the first part of a two-part compound (a bigram of the
+    merged counts, or a long dictionary word split in its halves), and as the second part.
+
+    A compound headed by a noun is a free combination (政策措施, 产品质量, 重点项目) when neither
+    part is bound to the other (the pair is under `free_share` of the uses of each part as such) and both parts
+    combine with `free_partners` different words or more, and no dictionary lists it as a unit
+    (CC-CEDICT, the reference). A term is a lexicalised unit: 财政赤字 (赤字 mostly with 财政),
+    宏观调控. Built from the merged n-gram counts, so a corpus counted one document at a time
+    gives the same figures."""
+
+    def __init__(self, counts: DocumentCounts, min_count: int):
+        self.first_uses: Counter = Counter()
+        self.second_uses: Counter = Counter()
+        self.first_partners: Counter = Counter()
+        self.second_partners: Counter = Counter()
+        self.pairs: Counter = Counter()
+        for key, count in counts.ngrams.items():
+            if count < min_count:
+                continue
+            if " " in key:
+                first, _, second = key.partition(" ")
+                if " " in second:
+                    continue
+            elif len(key) >= 4:
+                halves = split_word(key)
+                if len(halves) != 2:
+                    continue
+                first, second = halves
+            else:
+                continue
+            self.first_uses[first] += count
+            self.second_uses[second] += count
+            self.pairs[first, second] += count
+            self.first_partners[first] += 1
+            self.second_partners[second] += 1
+
+    def parts(self, tokens: tuple[str, ...]) -> tuple[str, str] | None:
+        if len(tokens) == 1:
+            halves = split_word(tokens[0])
+            return halves if len(halves) == 2 else None
+        return tokens if len(tokens) == 2 else None
+
+    def free_combination(self, tokens: tuple[str, ...], term: str, settings: "MiningSettings") -> bool:
+        pair = self.parts(tokens)
+        if pair is None:
+            return False
+        first, second = pair
+        if segment.part_of_speech(second) not in _NOUN_TAGS:
+            return False  # 产业扶贫, 基层治理: a noun with a policy verb is the campaign's own term
+        together = self.pairs.get(pair, 0)
+        if not together:
+            return False
+        if min(self.first_partners[first], self.second_partners[second]) < settings.free_partners:
+            return False
+        bound = max(together / self.first_uses[first], together / self.second_uses[second])
+        return bound < settings.free_share and not _lexicalised(term)
+
+
+_NOUN_TAGS = {"n", "nz", "ng"}
+
+
+def _loose_verb_phrase(self, tokens: tuple[str, ...], term: str, settings: "MiningSettings") -> bool:
+    """Rule `verbpair`: an action verb and a word it is not bound to (坚守岗位, 集中力量, 巩固成果,
+    扶贫领域) are a verb phrase; a verb-led term keeps its parts together (扩大内需, 互联互通:
+    the pair is at least `verb_share` of the uses of one part) or is in a dictionary."""
+    pair = self.parts(tokens)
+    if pair is None:
+        return False
+    first, second = pair
+    if len(first) != 2 or len(second) < 2 or segment.part_of_speech(first) not in _VERB_TAGS:
+        return False  # 传承人, 安置房, 执行难: a verb made a noun by a suffix
+    if first in _vouched_words():
+        return False  # 扶贫车间, 脱贫攻坚: the verb is a term of the genre itself
+    together = self.pairs.get(pair, 0)
+    if not together:
+        return False
+    bound = max(together / self.first_uses[first], together / self.second_uses[second])
+    return bound < settings.verb_share and not _lexicalised(term)
+
+
+_PartnerCounts.loose_verb_phrase = _loose_verb_phrase
+
+
+def _lexicalised(term: str) -> bool:
+    from .cedict import cedict
+
+    return term in cedict().lines
 
 
 def _apply_cvalue(terms: list["Term"], frequency: Counter, longer_share: float = 1.0, evidence: int = 10) -> None:
@@ -190,16 +310,50 @@ def _apply_cvalue(terms: list["Term"], frequency: Counter, longer_share: float =
         term.cvalue = math.log2(len(term.term)) * (own - nested) if independent > 0 else 0.0
 
 
-def _extends(longer: str, term: str) -> bool:
+def _pieces_of_wholes(candidates: list["Term"], wholes: list[str], frequency: Counter, share: float,
+                      evidence: int = 10) -> set[str]:
+    """Rule `whole`: a statistical candidate seen `evidence` times or more of which at least
+    `share` sit inside one longer entry of any kind that makes it longer as a term (战略伙伴 in
+    全面战略伙伴关系, 高峰论坛 in 一带一路国际合作高峰论坛), also a single word, unless a
+    dictionary lists it as a unit of its own (CC-CEDICT, the reference: 小康社会, 生态文明)."""
+    import ahocorasick_rs
+
+    vouched = _vouched_words()
+    pieces = {t.term for t in candidates if frequency.get(t.term, 0) >= evidence and t.term not in vouched}
+    pieces = {term for term in pieces if not _lexicalised(term)}
+    if not pieces or not wholes:
+        return set()
+    patterns = sorted(pieces)
+    automaton = ahocorasick_rs.AhoCorasick(patterns)
+    widest: Counter = Counter()
+    for whole in wholes:
+        for index, start, end in automaton.find_matches_as_indexes(whole, overlapping=True):
+            piece = patterns[index]
+            if piece != whole and _extends(whole, piece, right=True):
+                widest[piece] = max(widest[piece], frequency.get(whole, 0))
+    return {piece for piece, count in widest.items() if count >= share * frequency[piece]}
+
+
+def _extends(longer: str, term: str, right: bool = False) -> bool:
     """Whether `longer` is `term` made longer as a term (新发展格局, 社情民意信息), not `term`
     with a verb or adverb before it (反映社情民意, 进一步全面深化改革)."""
     before = longer[:longer.index(term)]
     if not before:
         return True
+    after = longer[longer.index(term) + len(term):]
+    if right and after:
+        # Made longer on the right (战略伙伴 → 全面战略伙伴关系): a whole unless a verb opens it.
+        first = segment.cut(before)[0]
+        return first not in _edge_words() and segment.part_of_speech(first) not in ("v", "vd", "p", "c")
     word = segment.cut(before)[-1]
     return word not in _edge_words() and segment.part_of_speech(word) not in ("v", "vd", "d", "ad", "p", "c")
 
 
+# Rule `morpheme`: jieba's dictionary keeps some function morphemes inside its words and tags
+# the word a noun (致力于, 被誉为, 乡亲们): a plural suffix, a preposition or a passive at an edge
+# makes a verb phrase or a group of people, never a term.
+_FUNCTION_ENDINGS = frozenset("们于为")
+_FUNCTION_OPENINGS = frozenset("被")
 _FUNCTION_POS = {"d", "ad", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "m", "q", "f", "y", "e", "o",
                  "k", "t", "z", "zg", "mq", "rr", "rz"}
 _SINGLE_WORD_POS = {"n", "nz", "nt", "j", "l", "vn", "an", "nrt"}
@@ -222,6 +376,12 @@ def _plausible_shape(tokens: tuple[str, ...], vouched: bool) -> bool:
         return True
     if any(_LIST_MARKER_RE.match(t) for t in tokens):
         return False
+    if rule_on("title") and _person_title(tokens):
+        return False
+    if rule_on("morpheme") and len("".join(tokens)) >= 3 and (
+            tokens[-1][-1] in _FUNCTION_ENDINGS and not tokens[-1].endswith("行为")  # 违法行为: acts
+            or tokens[0][0] in _FUNCTION_OPENINGS):
+        return False
     tags = [segment.part_of_speech(t) for t in tokens]
     if len(tokens) == 1:
         word, tag = tokens[0], tags[0]
@@ -243,6 +403,36 @@ def _plausible_shape(tokens: tuple[str, ...], vouched: bool) -> bool:
     if any(t in edge and t != "的" for t in tokens[1:-1]):
         return False
     return _phrase_shape(tokens, several_tokens=True)
+
+
+def _person_title(tokens: tuple[str, ...]) -> bool:
+    """Rule `title`: a title alone (委员, 副主任) or after a name or a surname (习近平同志, 毛主席,
+    习主席) names a person, not a term; 政协委员 and 市委书记 (a title of an institution) stay."""
+    titles = _titles()
+    term = "".join(tokens)
+    if term in titles:
+        return True
+    for title in titles:
+        if term.endswith(title) and len(term) > len(title):
+            before = term[:-len(title)]
+            if len(before) == 1 and before not in _TITLE_MODIFIERS:
+                return True  # 毛主席, 周总理, 副主任 (a surname or a rank before the title)
+            if before == "".join(tokens[:-1]) and len(tokens) == 2 and segment.part_of_speech(tokens[0]).startswith("nr"):
+                return True
+            if before in _GENERIC_BODIES:
+                return True  # 公司总经理, 中心主任: the head of some company or centre
+    return False
+
+
+_TITLE_MODIFIERS = frozenset("市县省区乡镇村")
+# Kinds of body too generic to make a title an office of the genre (政协委员 and 市委书记 are).
+_GENERIC_BODIES = frozenset(["公司", "有限公司", "股份有限公司", "集团", "中心", "研究中心", "研究院", "研究所",
+                             "协会", "学会", "大学", "学院", "学校", "医院", "工厂", "银行", "基金会"])  # 市长 is in the list; 县委 is not a surname
+
+
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    return frozenset(word_list("title_words.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -315,6 +505,8 @@ class Term:
     entropy: float | None = None  # the lower of the left and right boundary entropies (bits)
     specificity: float | None = None  # corpus over general-language frequency, single words
     score_reasons: str = ""
+    quoted: int = 0  # numbered slogans: occurrences in quotation marks
+    documents_vouch: bool = True  # an unquoted numbered phrase: many documents can vouch for it
 
 
 def select_terms(counts: DocumentCounts, settings: MiningSettings = MiningSettings()) -> list[Term]:
@@ -325,16 +517,23 @@ def select_terms(counts: DocumentCounts, settings: MiningSettings = MiningSettin
                                      words=len(candidate.tokens),
                                      cohesion=candidate.cohesion if len(candidate.tokens) > 1 else None,
                                      specificity=candidate.specificity or None)
+    counted = _counted_heads(counts.slogans) if rule_on("count") else set()
     for slogan, frequency in counts.slogans.items():
+        if not slogan_shape(slogan):
+            continue  # counted by an earlier release under a looser shape (两个半小时)
         quoted = counts.quoted_slogans.get(slogan, 0)
         # Rule `slogan`: a numbered phrase never quoted is a slogan only when the reference knows
         # it, the text spells out what it stands for, or many documents use it (四个现代化);
         # 两个孩子 is a count.
         recurring = frequency >= settings.min_freq and not rule_on("slogan")
         if quoted or recurring or _is_reference(slogan):
-            terms[slogan] = Term(slogan, CATEGORY_SLOGAN, cvalue=math.log2(max(len(slogan), 2)) * frequency)
+            terms[slogan] = Term(slogan, CATEGORY_SLOGAN, cvalue=math.log2(max(len(slogan), 2)) * frequency,
+                                 quoted=quoted)
         else:
-            terms.setdefault(slogan, Term(slogan, CATEGORY_SLOGAN, cvalue=-1.0))  # decided by expansion
+            # Decided by expansion (or, unless the head is counted with other numerals too, by
+            # the documents using it).
+            terms.setdefault(slogan, Term(slogan, CATEGORY_SLOGAN, cvalue=-1.0,
+                                          documents_vouch=_numbered_head(slogan) not in counted))
     for reference in _vouched_words():
         # Established terms the reference knows are worth an entry wherever the corpus has them;
         # those it does not have are dropped when no occurrence is found.
@@ -353,6 +552,26 @@ def select_terms(counts: DocumentCounts, settings: MiningSettings = MiningSettin
         if frequency >= settings.min_freq or len(quoted) <= 8 and _looks_like_name(quoted):
             terms[quoted] = Term(quoted, CATEGORY_COINAGE, cvalue=math.log2(len(quoted)) * frequency)
     return list(terms.values())
+
+
+_NUMBERED_RE = re.compile(r"^([二两三四五六七八九十百千]{1,3})([个大项支条种张类])(.+)$")
+
+
+def _numbered_head(slogan: str) -> tuple[str, str] | None:
+    match = _NUMBERED_RE.match(slogan)
+    return (match.group(2), match.group(3)) if match else None
+
+
+def _counted_heads(slogans: Counter) -> set[tuple[str, str]]:
+    """Rule `count`: heads the corpus counts with several numerals, unquoted (两个孩子 beside
+    三个孩子, 四项基本 beside 三项基本): a numbered phrase with such a head counts things; it
+    is a slogan only where the text spells out what it stands for, or quotes it."""
+    numerals: dict[tuple[str, str], int] = defaultdict(int)
+    for slogan in slogans:
+        head = _numbered_head(slogan)
+        if head and not (head[0] == "大" and (numeral_value(slogan[:slogan.index("大")]) or 0) > 10):
+            numerals[head] += 1  # 十九大报告 beside 十七大报告: reports of two Party congresses
+    return {head for head, count in numerals.items() if count > 1}
 
 
 def _is_reference(term: str) -> bool:
@@ -409,10 +628,24 @@ def screen_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSe
         statistical = [t for t in statistical if t.term not in cut]
     else:
         cut = set()
+    if rule_on("whole"):
+        cut |= _pieces_of_wholes(statistical, [t.term for t in terms if frequency.get(t.term, 0)], frequency,
+                                 settings.whole_share)
+    if rule_on("numeral"):
+        # 十五, 十一, 八一: a slogan spelt in numerals only (七五, 十三五 for plans) is a number or a
+        # date wherever it stands unquoted; kept where at least half of its occurrences are quoted.
+        cut |= {t.term for t in terms if t.category == CATEGORY_SLOGAN and _numerals_only(t.term)
+                and 2 * t.quoted < frequency.get(t.term, 0)}
     _apply_cvalue(statistical, frequency, settings.longer_share if rule_on("longer") else 1.0)
     passed = {t.term for t in statistical if t.cvalue > 0}
     return [t for t in terms if (not t.statistical or t.term in passed) and t.term not in cut
             and frequency.get(t.term, 0)]
+
+
+def _numerals_only(term: str) -> bool:
+    from .shapes import NUMERAL_VALUES
+
+    return all(character in NUMERAL_VALUES for character in term)
 
 
 def cuts_a_word(term: str, left: Counter | None, right: Counter | None, frequency: int,
@@ -477,8 +710,10 @@ def finish_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSe
             term.expansion_source = f"corpus: {source}"
         documents = occurrences.documents.get(term.term, 0)
         if term.cvalue < 0:  # an unquoted numbered phrase is a slogan only when something vouches
-            if not term.expansion and documents < settings.slogan_documents:
+            if not term.expansion and (documents < settings.slogan_documents or not term.documents_vouch):
                 continue
+            if term.expansion and rule_on("names") and _names_only(term.expansion):
+                continue  # 两个特别行政区: 香港 and 澳门, a count of named places
             term.cvalue = math.log2(len(term.term)) * frequency
         if term.scored_by_frequency:
             term.cvalue = math.log2(max(len(term.term), 2)) * frequency
@@ -499,6 +734,11 @@ def finish_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSe
     if settings.max_terms:
         finished = finished[: settings.max_terms]
     return finished
+
+
+def _names_only(items: list[str]) -> bool:
+    """Whether every item of an expansion is the name of a place, person or body (jieba's tags)."""
+    return all(segment.part_of_speech(item) in ("ns", "nr", "nrfg", "nrt", "nt") for item in items)
 
 
 def score_reasons(term: Term, weight: float) -> str:

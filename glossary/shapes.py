@@ -82,7 +82,7 @@ _NOT_CONCEPT_TAGS = {"m", "q", "t", "nr", "nrt", "nrfg", "ns", "mq"}
 def concept_head(head: str) -> bool:
     """Whether the head of a numbered phrase can name a concept: not an amount or rank
     (两个万亿元, 十个全国第一), not a unit or time, not a person or place."""
-    if _AMOUNT_RE.search(head):
-        return False
+    if _AMOUNT_RE.search(head) or head.startswith("半"):
+        return False  # 两个半小时: two and a half hours
     words = segment.cut(head)
     return bool(words) and segment.part_of_speech(words[0]) not in _NOT_CONCEPT_TAGS
