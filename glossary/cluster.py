@@ -21,19 +21,16 @@ worker writes the same object and its result is merged once.
 
 from __future__ import annotations
 
-import operator
 import os
 import pickle
 import struct
 import time
-from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
 from . import dates, formats, mine, pipeline, timeline
 from .clean import CLEANER_VERSION
-from .counting import SHARDS, shard_of
 from .errors import GlossaryError
 from .read import TEXT_SUFFIXES, find_documents
 from .store import Termbase, documents_counts
@@ -264,54 +261,10 @@ def add_counts(a: mine.DocumentCounts, b: mine.DocumentCounts) -> mine.DocumentC
     return total
 
 
-def without_ngrams(counts: mine.DocumentCounts) -> mine.DocumentCounts:
-    """A part's counts but its n-grams (those travel in shards)."""
-    return replace(counts, ngrams=Counter())
-
-
-def shard_ngrams(counts: mine.DocumentCounts) -> list[dict[str, int]]:
-    """A part's n-gram counts split into counting.SHARDS dictionaries by counting.shard_of."""
-    shards: list[dict[str, int]] = [{} for _ in range(SHARDS)]
-    for key, count in counts.ngrams.items():
-        shards[shard_of(key)][key] = count
-    return shards
-
-
-def negated(counts: mine.DocumentCounts) -> mine.DocumentCounts:
-    """Counts to add in order to take `counts` away (documents two batches both counted)."""
-    return mine.DocumentCounts(
-        tokens=-counts.tokens, documents=-counts.documents,
-        **{name: Counter({key: -value for key, value in getattr(counts, name).items()})
-           for name in ("unigrams", "ngrams", "slogans", "quoted_slogans", "meetings", "quoted")})
-
-
-def positive(counts: mine.DocumentCounts) -> mine.DocumentCounts:
-    """Merged counts without the keys that added up to nothing (taken away again)."""
-    for name in ("unigrams", "slogans", "quoted_slogans", "meetings", "quoted"):
-        counter = getattr(counts, name)
-        for key in [key for key, value in counter.items() if value <= 0]:
-            del counter[key]
-    return counts
-
-
-def lowest_floor(settings: mine.MiningSettings, tokens: int) -> int:
-    return min(mine.frequency_floors(settings, tokens).values())
-
-
-def merge_shard_pieces(pieces: list[dict[str, int]], floor: int) -> dict[str, int]:
-    """One shard of every part, added up and pruned below the floor (as counting.merge_shard)."""
-    total: Counter = Counter()
-    for piece in pieces:
-        total.update(piece)
-    floor = max(floor, 1)
-    return {key: count for key, count in total.items() if count >= floor}
-
-
-def with_ngrams(counts: mine.DocumentCounts, shards: list[dict[str, int]]) -> mine.DocumentCounts:
-    ngrams: Counter = Counter()
-    for shard in shards:
-        dict.update(ngrams, shard)  # shards never share a key
-    return replace(counts, ngrams=ngrams)
+def subtract_counts(total: mine.DocumentCounts, twice: mine.DocumentCounts) -> mine.DocumentCounts:
+    """Take away documents two batches both counted (the same text in two files)."""
+    total.subtract(twice)
+    return total
 
 
 def corpus_tokens(counts: mine.DocumentCounts) -> int:
@@ -545,24 +498,16 @@ def _mine(client, store: str, rows_by_hash: dict, settings: mine.MiningSettings,
     """`pipeline.mine_store` with counting and locating on the workers: `parts` are futures of
     partial counts (this build's batches, the stored documents' batches)."""
     started = time.perf_counter()
+    total = _tree_reduce(client, parts, add_counts)
     if counted_twice:
-        parts = [*parts, client.submit(negated, client.submit(count_documents, counted_twice, store), retries=3)]
-    # The n-grams merge shard by shard (counting.spill_ngrams does the same on one machine):
-    # no worker ever holds all of them, and what is below the floor is dropped once merged.
-    small = client.submit(positive, _tree_reduce(client, client.map(without_ngrams, parts, retries=3), add_counts),
-                          retries=3)
-    tokens = client.submit(corpus_tokens, small, retries=3)
-    floor = client.submit(lowest_floor, settings, tokens, retries=3)
-    sharded = client.map(shard_ngrams, parts, retries=3)
-    shards = [client.submit(merge_shard_pieces, [client.submit(operator.getitem, part, shard, retries=3)
-                                                 for part in sharded], floor, retries=3)
-              for shard in range(SHARDS)]
-    total = client.submit(with_ngrams, small, shards, retries=3)
+        total = client.submit(subtract_counts, total, client.submit(count_documents, counted_twice, store),
+                              retries=3)
     # Candidates, screening counts and occurrences stay on the workers (they grow with the
     # text); only the finished entries come to the client.
     merges = dict(termbase.connection.execute("SELECT variant, canonical FROM merges"))
     terms = client.submit(select_terms, total, settings, merges, retries=3)
-    terms.result()  # counted, merged and selected: what follows is screening and locating
+    tokens = client.submit(corpus_tokens, total, retries=3)
+    tokens.result()  # the counts are merged: what follows is selecting and locating
     stats.count_seconds = time.perf_counter() - started
     started = time.perf_counter()
     # In name order, as the local build locates them (examples rank by document name).
