@@ -320,8 +320,10 @@ def build(
     dictionary = prepare_worker(known, sources)
     pool_context = worker_pool(jobs, known, sources) if jobs > 1 else nullcontext()
     try:
-        # The map's n-gram counts wait on disk for the merge (counting.spill_ngrams).
-        with pool_context as pool, tempfile.TemporaryDirectory(prefix="glossary-counts-") as spill:
+        # The map's n-gram counts wait on disk for the merge (counting.spill_ngrams). The folder
+        # goes after the pool: a stopped build's workers are gone before it is removed.
+        with tempfile.TemporaryDirectory(prefix="glossary-counts-", ignore_cleanup_errors=True) as spill, \
+                pool_context as pool:
             fingerprint = settings_fingerprint(settings)
             single_files = set(files) - set(archives)
             size = max(1, len(single_files) // (jobs * 16))
