@@ -195,6 +195,13 @@ def spill_ngrams(ngrams: Counter | dict, directory: str, negate: bool = False) -
                 pickle.dump(part, stream, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def spill_ngrams_of(counts: DocumentCounts, directory: str, negate: bool = False) -> DocumentCounts:
+    """`counts` with their n-grams moved to the spill folder (spill_ngrams)."""
+    spill_ngrams(counts.ngrams, directory, negate)
+    counts.ngrams = Counter()
+    return counts
+
+
 def merge_shard(args: tuple[str, int, int]) -> dict[str, int]:
     """The n-grams of one shard whose merged count reaches `floor` (at least 1)."""
     directory, shard, floor = args

@@ -17,7 +17,7 @@ import os
 import signal
 import tempfile
 import threading
-from collections import Counter, deque
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
@@ -30,7 +30,7 @@ from . import dates, formats, mine, timeline
 from .clean import CLEANER_VERSION, CleanDocument, Sentence, clean_document, document_name
 from .errors import GlossaryError
 from .read import document_from_bytes, find_documents, raw_from_record, source_digest
-from .counting import merge_spilled, spill_ngrams
+from .counting import merge_spilled, spill_ngrams_of
 from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
 
 if TYPE_CHECKING:
@@ -224,18 +224,14 @@ def clean_and_count_batch(paths: list[str], read: Callable[[str], tuple[bytes, s
         results.append((path, record, error))
     merged.add(mine.count_tokens(tokens))
     if spill is not None:
-        spill_ngrams(merged.ngrams, spill)
-        merged.ngrams = Counter()
+        spill_ngrams_of(merged, spill)
     return results, merged
 
 
 def spilled_documents_counts(args: tuple[list[tuple[bytes, bytes | None]], str]) -> mine.DocumentCounts:
     """documents_counts of stored documents, their n-grams written to the spill folder."""
     blobs, spill = args
-    counts = documents_counts(blobs)
-    spill_ngrams(counts.ngrams, spill)
-    counts.ngrams = Counter()
-    return counts
+    return spill_ngrams_of(documents_counts(blobs), spill)
 
 
 def document_from_blob(row: tuple) -> CleanDocument:
@@ -371,10 +367,8 @@ def build(
                             if not _first_in_its_batch(record, batch):
                                 continue
                             # Its batch counted it, not knowing another batch had it first.
-                            twice = document_counts(record["counts"], record["tokens"])
-                            spill_ngrams(twice.ngrams, spill, negate=True)
-                            twice.ngrams = Counter()
-                            new_counts.subtract(twice)
+                            new_counts.subtract(spill_ngrams_of(
+                                document_counts(record["counts"], record["tokens"]), spill, negate=True))
                             continue
                         seen_hashes.add(record["hash"])
                         termbase.add_document_record(record)
