@@ -12,8 +12,9 @@ national Government Work Reports (the judging corpus, not tuned on), `pd` People
 the size is reached. Builds run with `--jobs` processes (default 2) and their entry lists are
 cached in output/judge-cache/ under the corpus, size, settings and the source of the package,
 so judging again costs nothing. They keep the whole list (--min-score 0); `--cut` judges it as
-a build with that --min-score would keep it (a term's score does not depend on the cut).
-GLOSSARY_RULES_OFF=collocation,boundary,longer,slogan,compositional,title,count,numeral,whole,verbterm,verbpair,names,morpheme builds with selection rules switched
+a build with that --min-score would keep it (a term's score does not depend on the cut; the
+cut is on the statistical score, the list's order the score weighed by termhood).
+GLOSSARY_RULES_OFF=collocation,boundary,longer,slogan,compositional,title,count,numeral,whole,verbterm,verbpair,names,morpheme,termhood builds with selection rules switched
 off, to measure what each one does (`--baseline` shows what a list dropped of another's
 judged sample). `--calibrate` prints judged precision by rank window with the scores there.
 
@@ -77,9 +78,19 @@ def build_entries(files: list[Path], settings, jobs: int) -> list[dict]:
         db = Path(folder) / "judge.sqlite3"
         build([str(f) for f in files], db_path=str(db), settings=settings, jobs=jobs)
         with Termbase(str(db)) as termbase:
-            return [{"term": row.term, "score": row.score, "category": row.category, "frequency": row.frequency,
-                     "documents": row.documents, "expansion": row.expansion}
+            return [{"term": row.term, "score": row.score, "statistical": statistical_score(row.score, row.score_reasons),
+                     "category": row.category, "frequency": row.frequency, "documents": row.documents,
+                     "expansion": row.expansion}
                     for row in termbase.term_rows()]
+
+
+def statistical_score(score: float, reasons: str) -> float:
+    """The score --min-score cuts on: the statistical score the reasons name when termhood
+    weighs on the ranking score, else the score itself."""
+    import re
+
+    match = re.search(r"statistical score ([0-9.e+]+)", reasons or "")
+    return float(match.group(1)) if match else score
 
 
 def cached_entries(corpus: str, megabytes: float | None, settings, jobs: int, rebuild: bool) -> tuple[list[dict], float]:
@@ -178,7 +189,9 @@ def compare(baseline: list[dict], current: set[str], judged: dict[str, tuple[str
 
 
 def calibrate(entries: list[dict], judged: dict[str, tuple[str, str]]) -> None:
-    """Judged precision by rank window, whatever sample the judgments came from."""
+    """Judged precision by window of the statistical score (what --min-score cuts), whatever
+    sample the judgments came from."""
+    entries = sorted(entries, key=lambda e: -e.get("statistical", e["score"]))
     windows = [(1, 100), (101, 200), (201, 300), (301, 400), (401, 600), (601, 1000), (1001, 2000), (2001, 4000),
                (4001, None)]
     for start, end in windows:
@@ -187,7 +200,8 @@ def calibrate(entries: list[dict], judged: dict[str, tuple[str, str]]) -> None:
             break
         verdicts = [judged[e["term"]][0] for e in part if e["term"] in judged]
         good = verdicts.count("good")
-        print(f"ranks {start}-{end or 'end'}: score from {part[0]['score']:g}; judged {len(verdicts)}, "
+        print(f"ranks {start}-{end or 'end'}: statistical score from {part[0].get('statistical', part[0]['score']):g}; "
+              f"judged {len(verdicts)}, "
               f"good {good} = {good / max(len(verdicts), 1):.0%}")
 
 
@@ -222,7 +236,7 @@ def main() -> None:
         entries, size = cached_entries(arguments.corpus, arguments.megabytes, settings, arguments.jobs,
                                        arguments.rebuild)
     if arguments.cut is not None:
-        entries = [entry for entry in entries if entry["score"] >= arguments.cut]
+        entries = [entry for entry in entries if entry.get("statistical", entry["score"]) >= arguments.cut]
     terms = [entry["term"] for entry in entries]
     judgments = arguments.judgments or ROOT / "tests" / "data" / f"judged_{arguments.corpus}.tsv"
     judged = resolve(entries, read_judgments(judgments))

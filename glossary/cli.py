@@ -170,11 +170,12 @@ def DB_OPTION(command):
 @click.option("--min-specificity", default=100.0, show_default=True, type=float,
               help="Least ratio of a single word's corpus frequency to its general-language frequency.")
 @click.option("--max-terms", default=0, show_default=True, type=click.IntRange(0),
-              help="Keep at most this many terms (0: all).")
+              help="Keep at most this many terms, the best ranked (0: all).")
 @click.option("--min-score", default=None, type=click.FloatRange(0),
-              help="Keep only terms scoring at least this (per million tokens; see the Score column). "
-                   "Default 250, set where judged precision fell below about 70% on a development corpus; "
-                   "0 keeps all.")
+              help="Keep only terms whose statistical score (frequency and spread per million tokens, "
+                   "given in the Score reasons) is at least this; the Score column ranks them by it weighed "
+                   "by termhood. Default 250, set where judged precision fell below about 70% on a "
+                   "development corpus; 0 keeps all.")
 @click.option("--jobs", "-j", default=0, show_default=True, type=click.IntRange(0),
               help="Processes for reading and mining documents in parallel (0: one per CPU core); "
                    "with --cluster local, the number of Dask workers.")

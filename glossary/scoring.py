@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import segment
+from . import segment, termhood
 from .clean import to_traditional
 from .counting import BOUNDARY, MAX_TERM_CHARS, DocumentCounts
 from .data import pair_table, word_list
@@ -507,6 +507,8 @@ class Term:
     score_reasons: str = ""
     quoted: int = 0  # numbered slogans: occurrences in quotation marks
     documents_vouch: bool = True  # an unquoted numbered phrase: many documents can vouch for it
+    termhood: float | None = None  # the model's chance that a terminologist keeps it (termhood.py)
+    statistical_score: float = 0.0  # the score before termhood weighs on it: what min_score cuts
 
 
 def select_terms(counts: DocumentCounts, settings: MiningSettings = MiningSettings()) -> list[Term]:
@@ -724,13 +726,23 @@ def finish_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSe
         term.variants = sorted(set(term.variants) | ({term.traditional} - {term.term}))
         term.contexts = choose_contexts(term.term, occurrences.contexts.get(term.term, []))
         weight = CATEGORY_WEIGHTS.get(term.category, 1.0)
-        term.score = round(max(term.cvalue, 0.1) * (1 + math.log2(max(term.documents, 1))) * weight
-                           * per_million, 3)
+        term.statistical_score = round(max(term.cvalue, 0.1) * (1 + math.log2(max(term.documents, 1))) * weight
+                                       * per_million, 3)
+        term.score = term.statistical_score
+        if rule_on("termhood"):
+            # The list is ranked by the statistical score weighed by the chance that the entry is
+            # a term. Which entries it holds is still decided by the statistical score alone
+            # (min_score): a rare coinage of a small corpus is ranked low, not lost, and the
+            # frequency floors, which bound the statistical score, stay where they were.
+            term.termhood = termhood.probability(termhood.features(
+                term.term, term.category, term.frequency, term.documents, term.statistical_score,
+                term.cohesion, term.entropy))
+            term.score = round(term.statistical_score * term.termhood ** termhood.exponent(), 3)
         term.score_reasons = score_reasons(term, weight)
         finished.append(term)
     finished.sort(key=lambda t: (-t.score, -t.frequency, t.term))
     if settings.min_score:
-        finished = [term for term in finished if term.score >= settings.min_score]
+        finished = [term for term in finished if term.statistical_score >= settings.min_score]
     if settings.max_terms:
         finished = finished[: settings.max_terms]
     return finished
@@ -754,4 +766,8 @@ def score_reasons(term: Term, weight: float) -> str:
     if term.scored_by_frequency:
         parts.append("in the reference")
     parts.append(f"{term.category} ×{weight:g}")
+    if term.termhood is not None:
+        power = termhood.exponent()
+        parts.append(f"statistical score {term.statistical_score:g} × termhood {term.termhood:.2f}"
+                     + ("²" if power == 2 else f"^{power:g}"))
     return "; ".join(parts)

@@ -69,8 +69,10 @@ def test_repeated_rows_are_reported_not_collapsed(copies, tmp_path):
     again = tmp_path / "again.xlsx"
     shutil.copy(out, again)
     _add_rows(again, [{"Term": "凝聚共识", "English": "forging consensus"}])  # its row with ID is there too
+    sheet = load_workbook(again)["Glossary"]
+    first = next(row[1].row for row in sheet.iter_rows(min_row=2) if row[1].value == "凝聚共识")
     result = _invoke("import", again, "--db", db)
-    assert result.exit_code == 1 and "凝聚共识: repeats row 5" in result.output, result.output
+    assert result.exit_code == 1 and f"凝聚共识: repeats row {first}" in result.output, result.output
     _add_rows(out, [{"Term": "新质生产力", "English": "new quality productive forces"},
                     {"Term": "新質生產力", "English": "new productive forces"}])
     result = _invoke("import", out, "--db", db)

@@ -5,6 +5,7 @@ its reasons; and a corpus built one document at a time still mines what one buil
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from collections import Counter
@@ -140,21 +141,31 @@ def test_score_and_its_reasons_in_json_and_lookup_and_cuts(tmp_path, seed_paths)
     assert runner.invoke(main, ["export", "--format", "json", "--db", str(db), "--out", str(out)]).exit_code == 0
     entries = json.loads(out.read_text(encoding="utf-8"))
     assert all(entry["score"] > 0 and " document" in entry["score_reasons"] for entry in entries)
-    scores = sorted((entry["score"] for entry in entries), reverse=True)
+    statistical = {entry["term"]: _statistical(entry["score_reasons"]) for entry in entries}
+    scores = sorted(statistical.values(), reverse=True)
     looked = runner.invoke(main, ["lookup", "凝聚共识", "--db", str(db)])
-    assert "score " in looked.output and "C-value" in looked.output
-    # --min-score keeps the entries scoring at least that; --max-terms the first N.
-    threshold = scores[40]
+    assert "score " in looked.output and "C-value" in looked.output and "termhood" in looked.output
+    # --min-score keeps the entries whose statistical score (named in the reasons) is at least
+    # that, whatever their termhood; --max-terms the first N of the ranked list.
+    threshold = next((high + low) / 2 for high, low in zip(scores[40:], scores[41:]) if high > low * 1.001)
     result = runner.invoke(main, ["build", str(seed_paths[0].parent), "--db", str(tmp_path / "cut.sqlite3"),
                                   "--out", str(tmp_path / "cut.xlsx"), "--min-score", str(threshold)])
     assert result.exit_code == 0, result.output
     with Termbase(tmp_path / "cut.sqlite3") as termbase:
-        kept = [row.score for row in termbase.term_rows()]
-    assert kept and min(kept) >= threshold and len(kept) == sum(1 for s in scores if s >= threshold)
+        kept = {row.term: _statistical(row.score_reasons) for row in termbase.term_rows()}
+    assert kept and min(kept.values()) >= threshold
+    assert set(kept) == {term for term, score in statistical.items() if score >= threshold}
     result = runner.invoke(main, ["build", str(seed_paths[0].parent), "--db", str(tmp_path / "top.sqlite3"),
                                   "--out", str(tmp_path / "top.xlsx"), "--max-terms", "25", "--min-score", "0"])
     with Termbase(tmp_path / "top.sqlite3") as termbase:
-        assert len(termbase.term_rows()) == 25
+        top = termbase.term_rows()
+    assert len(top) == 25
+    ranked = sorted(entries, key=lambda entry: -entry["score"])
+    assert [row.term for row in top][:10] == [entry["term"] for entry in ranked][:10]
+
+
+def _statistical(reasons: str) -> float:
+    return float(re.search(r"statistical score ([0-9.e+]+)", reasons).group(1))
 
 
 def test_judging_script_refuses_a_figure_when_too_much_is_unjudged(capsys):
