@@ -721,13 +721,15 @@ def finish_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSe
             term.cvalue = math.log2(max(len(term.term), 2)) * frequency
         term.frequency = frequency
         term.documents = occurrences.documents.get(term.term, 0)
+        weight = CATEGORY_WEIGHTS.get(term.category, 1.0)
+        term.statistical_score = round(max(term.cvalue, 0.1) * (1 + math.log2(max(term.documents, 1))) * weight
+                                       * per_million, 3)
+        if settings.min_score and term.statistical_score < settings.min_score:
+            continue  # before the work below: most screened candidates end here
         forms = occurrences.traditional.get(term.term)
         term.traditional = forms.most_common(1)[0][0] if forms else to_traditional(term.term)
         term.variants = sorted(set(term.variants) | ({term.traditional} - {term.term}))
         term.contexts = choose_contexts(term.term, occurrences.contexts.get(term.term, []))
-        weight = CATEGORY_WEIGHTS.get(term.category, 1.0)
-        term.statistical_score = round(max(term.cvalue, 0.1) * (1 + math.log2(max(term.documents, 1))) * weight
-                                       * per_million, 3)
         term.score = term.statistical_score
         if rule_on("termhood"):
             # The list is ranked by the statistical score weighed by the chance that the entry is
@@ -741,8 +743,6 @@ def finish_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSe
         term.score_reasons = score_reasons(term, weight)
         finished.append(term)
     finished.sort(key=lambda t: (-t.score, -t.frequency, t.term))
-    if settings.min_score:
-        finished = [term for term in finished if term.statistical_score >= settings.min_score]
     if settings.max_terms:
         finished = finished[: settings.max_terms]
     return finished
