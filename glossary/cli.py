@@ -249,6 +249,8 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
     if report.records_skipped:
         click.echo("archive records skipped: " + ", ".join(
             f"{n} {reason}" for reason, n in sorted(report.records_skipped.items())))
+    if report.counts_reused:
+        click.echo("counted only the new documents: the stored ones' merged counts were kept from the last build")
     if report.unchanged:
         click.echo("corpus and settings unchanged: terms left as they were")
     else:

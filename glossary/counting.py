@@ -4,6 +4,7 @@ parallel, or incrementally from a termbase."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import operator
 import os
@@ -221,3 +222,56 @@ def merge_spilled(directory: str, floor: int, mapper=map) -> Counter:
     for part in mapper(merge_shard, [(directory, shard, floor) for shard in range(SHARDS)]):
         dict.update(merged, part)  # shards never share a key
     return merged
+
+
+# --- the merged counts a build keeps for the next one ---
+#
+# A build that only adds documents need not count the stored ones again: the last build's
+# merged counts are kept (store.count_snapshot) with every n-gram seen `keep` times or more,
+# exactly, and the promise that any n-gram left out was seen fewer than `keep` times. Adding a
+# document's counts keeps that promise with `keep` raised by the most any left-out n-gram
+# gained; while `keep` stays at or below the frequency floor, the n-grams that reach the floor
+# are exactly those a full recount gives. Otherwise the build counts everything again.
+
+SNAPSHOT_MARGIN = 3  # a snapshot keeps n-grams from a third of the floor up
+
+
+def snapshot_keep(floor: int) -> int:
+    # Never the n-grams seen once: they are most of them, and would make the termbase grow
+    # with every document added instead of with what recurs.
+    return max(2, floor // SNAPSHOT_MARGIN)
+
+
+def counting_fingerprint(segmenter: str) -> str:
+    """What the counts of stored tokens depend on besides the documents: the segmenter, the
+    edge words and the n-gram limits."""
+    words = "\n".join(sorted(_edge_set()))
+    return hashlib.sha256(f"{segmenter}\n{MAX_TOKENS} {MAX_TERM_CHARS}\n{words}".encode()).hexdigest()[:16]
+
+
+def prune(ngrams: dict[str, int], floor: int) -> Counter:
+    return Counter({key: count for key, count in ngrams.items() if count >= floor})
+
+
+def grow_snapshot(stored: DocumentCounts, keep: int, added: DocumentCounts, floor_of
+                  ) -> tuple[DocumentCounts, int] | None:
+    """`stored` (n-grams from `keep` up) with the complete counts `added` of new documents, as
+    (counts, keep) under the same promise; None when the n-grams that reach `floor_of(tokens)`
+    can no longer be told exactly. `stored` is changed in place."""
+    ngrams = stored.ngrams
+    if keep <= 1:
+        ngrams.update(added.ngrams)  # nothing was left out: every count is exact
+    else:
+        gained = 0
+        for key, count in added.ngrams.items():
+            if key in ngrams:
+                ngrams[key] += count
+            elif count > gained:
+                gained = count
+        keep += gained
+    stored.ngrams = Counter()
+    stored.add(added)
+    stored.ngrams = prune(ngrams, keep) if keep > 1 else Counter({k: v for k, v in ngrams.items() if v > 0})
+    if keep > floor_of(stored.tokens):
+        return None
+    return stored, keep

@@ -17,20 +17,20 @@ import os
 import signal
 import tempfile
 import threading
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from . import dates, formats, mine, timeline
 from .clean import CLEANER_VERSION, CleanDocument, Sentence, clean_document, document_name
 from .errors import GlossaryError
 from .read import document_from_bytes, find_documents, raw_from_record, source_digest
-from .counting import merge_spilled, spill_ngrams_of
+from .counting import counting_fingerprint, grow_snapshot, merge_spilled, prune, snapshot_keep, spill_ngrams_of
 from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ class BuildReport:
     records_skipped: dict[str, int] = field(default_factory=dict)  # archive records that are not documents
     resumed: dict[str, int] = field(default_factory=dict)  # archive → bytes an earlier build read, not read again
     cluster: object = None  # cluster.ClusterStats of a build on a Dask cluster
+    counts_reused: bool = False  # the stored documents' counts came from the last build, not a recount
     timeline: "TimelineSummary | None" = None  # documents' dates, undated ones named
 
 
@@ -274,6 +275,20 @@ def corpus_fingerprint(hashes: set[str]) -> str:
     return hashlib.sha256("\n".join(sorted(hashes)).encode()).hexdigest()[:16]
 
 
+def snapshot_key(hashes: Iterable[str], segmenter: str) -> str:
+    """Whose merged counts a snapshot holds: these documents, counted this way."""
+    return f"{corpus_fingerprint(set(hashes))} {counting_fingerprint(segmenter)}"
+
+
+def stored_snapshot(termbase: Termbase, known: Iterable[str], segmenter: str
+                    ) -> tuple[int, mine.DocumentCounts] | None:
+    """The merged counts the last build kept, when they are those of the documents `known`."""
+    row = termbase.count_snapshot()
+    if row is None or row[0] != snapshot_key(known, segmenter):
+        return None
+    return row[1], mine.DocumentCounts.from_json(unpack(row[2]))
+
+
 def build(
     paths: list[str],
     db_path: str | None = None,
@@ -388,7 +403,13 @@ def build(
                     if warm_up.ident is None:
                         warm_up.start()
                     warm_up.join()
-                    entries = mine_store(termbase, settings, pool, jobs, new_counts, known, spill)
+                    snapshot = None if retokenized else stored_snapshot(termbase, known, dictionary)
+                    entries, kept = mine_store(termbase, settings, pool, jobs, new_counts, known, spill, snapshot)
+                    # grow_snapshot adds to the snapshot's own counts: the same object came back.
+                    report.counts_reused = snapshot is not None and kept is not None and kept[1] is snapshot[1]
+                    termbase.set_count_snapshot(*(
+                        (snapshot_key(termbase.document_hashes(), dictionary), kept[0], pack(kept[1].to_json()))
+                        if kept is not None else (None,)))
                     outcome = termbase.upsert_mined_terms(entries)
                     report.added, report.updated, report.retired = (
                         outcome["added"], outcome["updated"], outcome["retired"])
@@ -549,31 +570,53 @@ def _warm_up(enriching: bool) -> None:
 
 def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, jobs: int = 1,
                new_counts: mine.DocumentCounts | None = None, known: set[str] | None = None,
-               spill: str | None = None) -> list[dict]:
-    """Select, locate and enrich terms from every document the termbase holds.
+               spill: str | None = None, snapshot: tuple[int, mine.DocumentCounts] | None = None
+               ) -> tuple[list[dict], tuple[int, mine.DocumentCounts] | None]:
+    """Select, locate and enrich terms from every document the termbase holds: (entries, the
+    merged counts to keep for the next build as (keep, counts), or None).
 
     `new_counts` are the merged counts of the documents this build added (already in memory);
-    the counts of the documents stored before (`known`) are read from the termbase. With a
-    `spill` folder, the n-grams of both are in that folder (counting.spill_ngrams), merged here
-    and pruned below the lowest frequency a candidate needs (scoring.frequency_floors).
+    the counts of the documents stored before (`known`) are those of `snapshot`, the counts
+    the last build kept (counting.grow_snapshot), or else are read from the termbase and
+    counted again. With a `spill` folder, the n-grams of both are in that folder
+    (counting.spill_ngrams), merged here and pruned below the lowest frequency a candidate
+    needs (scoring.frequency_floors).
     """
     from .curate import apply_merges
 
-    # The stored documents' tokens are counted again, in batches, in the pool when there is one.
-    blobs = termbase.stored_count_blobs() if new_counts is None else termbase.stored_count_blobs(only=known or set())
-    size = max(1, min(200, -(-len(blobs) // (jobs * 4))))
-    batches = [blobs[i:i + size] for i in range(0, len(blobs), size)]
-    if spill is not None:
-        batches = [(batch, spill) for batch in batches]
-        count = spilled_documents_counts
+    mapper = pool.map if pool is not None else map
+
+    def lowest_floor(tokens: int) -> int:
+        return min(mine.frequency_floors(settings, tokens).values())
+
+    kept = None
+    if snapshot is not None and spill is not None and new_counts is not None:
+        added = mine.DocumentCounts()
+        added.add(new_counts)
+        added.ngrams = Counter(merge_spilled(spill, 1, mapper))  # so far only the new documents
+        kept = grow_snapshot(snapshot[1], snapshot[0], added, lowest_floor)
+    if kept is not None:
+        counts = kept[0]
     else:
-        count = documents_counts
-    parts = pool.map(count, batches) if pool is not None and len(batches) > 1 else map(count, batches)
-    counts = mine.merge_counts([new_counts or mine.DocumentCounts(), *parts])
-    if spill is not None:
-        floor = min(mine.frequency_floors(settings, counts.tokens).values())
-        counts.ngrams = merge_spilled(spill, floor, pool.map if pool is not None else map)
-    terms = mine.select_terms(counts, settings)
+        # The stored documents' tokens are counted again, in batches, in the pool when there is one.
+        blobs = (termbase.stored_count_blobs() if new_counts is None
+                 else termbase.stored_count_blobs(only=known or set()))
+        size = max(1, min(200, -(-len(blobs) // (jobs * 4))))
+        batches = [blobs[i:i + size] for i in range(0, len(blobs), size)]
+        if spill is not None:
+            batches = [(batch, spill) for batch in batches]
+            count = spilled_documents_counts
+        else:
+            count = documents_counts
+        parts = pool.map(count, batches) if pool is not None and len(batches) > 1 else map(count, batches)
+        counts = mine.merge_counts([new_counts or mine.DocumentCounts(), *parts])
+        if spill is not None:
+            keep = snapshot_keep(lowest_floor(counts.tokens))
+            counts.ngrams = merge_spilled(spill, keep, mapper)
+            kept = (counts, keep)
+    # Selection sees the n-grams that reach the floor, however they were merged.
+    selecting = replace(counts, ngrams=prune(counts.ngrams, lowest_floor(counts.tokens)))
+    terms = mine.select_terms(selecting, settings)
     terms = apply_merges(terms, dict(termbase.connection.execute("SELECT variant, canonical FROM merges")))
     # In name order: examples rank by document name, and locating relies on it to stop early.
     rows = sorted(termbase.stored_document_blobs(), key=_name_and_hash)
@@ -596,7 +639,8 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
     # A term is found exactly where screening found it: the same surfaces in the same sentences.
     located.frequency, located.documents = counted.frequency, counted.documents
     finished = mine.finish_terms(terms, located, settings, screened=True, corpus_tokens=counts.tokens)
-    return enrich_terms(finished, termbase.cached_enrichments(), pool, jobs)
+    entries = enrich_terms(finished, termbase.cached_enrichments(), pool, jobs)
+    return entries, (kept[1], kept[0]) if kept is not None else None
 
 
 def worth_locating(terms: list[mine.Term], counted: mine.Occurrences, settings: mine.MiningSettings,

@@ -265,6 +265,18 @@ MIGRATIONS.append("""
     INSERT OR IGNORE INTO meta(key, value) VALUES ('changes', '0');
     """)
 DATA_MIGRATIONS[len(MIGRATIONS)] = _create_change_triggers
+
+# The merged counts of the stored documents as the last build left them (n-grams from `keep`
+# occurrences up, counting.grow_snapshot): a build that only adds documents counts just those.
+# `key` names the documents and the counting they came from; any other corpus recounts.
+MIGRATIONS.append("""
+    CREATE TABLE count_snapshot (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        key TEXT NOT NULL,
+        keep INTEGER NOT NULL,
+        counts BLOB NOT NULL
+    );
+    """)
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a command waits for another one writing the termbase
 ENGLISH_WORD_RE = re.compile(r"[a-z]{3,}")
 
@@ -590,6 +602,18 @@ class Termbase:
         """(counts, tokens) blobs of every document, or of those with hashes in `only`, in hash order."""
         return [(counts, tokens) for document_hash, counts, tokens in self.connection.execute(
             "SELECT hash, counts, tokens FROM documents ORDER BY hash") if only is None or document_hash in only]
+
+    def count_snapshot(self) -> tuple[str, int, bytes] | None:
+        """(key, keep, packed counts) of the merged counts the last build kept, if any."""
+        row = self.connection.execute("SELECT key, keep, counts FROM count_snapshot").fetchone()
+        return tuple(row) if row else None
+
+    def set_count_snapshot(self, key: str | None, keep: int = 0, counts: bytes = b"") -> None:
+        """Keep these merged counts for the next build (None: forget them)."""
+        self.connection.execute("DELETE FROM count_snapshot")
+        if key is not None:
+            self.connection.execute("INSERT INTO count_snapshot(id, key, keep, counts) VALUES (1, ?, ?, ?)",
+                                    (key, keep, counts))
 
     def stored_counts(self, only: set[str] | None = None) -> Iterator:
         """The stored partial counts of every document, or of the documents with hashes in `only`."""

@@ -1,0 +1,138 @@
+"""A build that only adds documents counts just those: the merged counts the last build kept
+(store.count_snapshot, counting.grow_snapshot) stand in for the stored documents', and the
+n-grams that reach the frequency floor are exactly those a full count gives."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from click.testing import CliRunner
+
+from glossary.cli import main
+from glossary.counting import DocumentCounts, grow_snapshot, prune
+from glossary.mine import MiningSettings, frequency_floors
+from glossary.pipeline import build, stored_snapshot
+from glossary.store import Termbase, unpack
+
+PEOPLES_DAILY = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "peoples_daily_2019_2020"
+
+
+def _counts(ngrams: Counter, tokens: int) -> DocumentCounts:
+    return DocumentCounts(tokens=tokens, documents=1, unigrams=Counter({"x": tokens}), ngrams=Counter(ngrams))
+
+
+def test_growing_keeps_its_promise_and_the_counts_at_the_floor_exact():
+    rng = random.Random(7)
+    vocabulary = [f"w{i}" for i in range(400)]
+    documents = [Counter(rng.choices(vocabulary, weights=[1 / (i + 1) for i in range(400)], k=600))
+                 for _ in range(30)]
+    total = sum(documents[:-1], Counter())
+    for keep in (1, 3, 6):
+        stored = _counts(Counter({k: v for k, v in total.items() if v >= keep}), 600 * 29)
+        grown = grow_snapshot(stored, keep, _counts(documents[-1], 600), lambda tokens: 40)
+        assert grown is not None
+        counts, new_keep = grown
+        everything = total + documents[-1]
+        assert new_keep >= keep and counts.tokens == 600 * 30 and counts.documents == 2
+        # Every n-gram kept is exact; every one left out was seen fewer than new_keep times.
+        assert all(everything[k] == v for k, v in counts.ngrams.items())
+        assert all(v < new_keep for k, v in everything.items() if k not in counts.ngrams)
+        assert prune(counts.ngrams, 40) == prune(everything, 40)
+
+
+def test_growing_gives_up_when_the_floor_can_no_longer_be_told():
+    stored = _counts(Counter({"a": 10, "b": 9}), 1000)
+    # "c" was left out (seen up to 4 times before) and is seen 5 times more: it may now reach 9.
+    assert grow_snapshot(stored, 5, _counts(Counter({"c": 5}), 10), lambda tokens: 9) is None
+    stored = _counts(Counter({"a": 10, "b": 9}), 1000)
+    assert grow_snapshot(stored, 5, _counts(Counter({"c": 2, "a": 1}), 10), lambda tokens: 9)[1] == 7
+
+
+def test_adding_a_document_counts_only_it_and_mines_as_a_full_build(tmp_path, seed_paths):
+    # A high --min-score raises the floor, so that the snapshot leaves rare n-grams out.
+    settings = MiningSettings(min_score=600000)
+    corpus, grown, fresh = tmp_path / "corpus", tmp_path / "grown.sqlite3", tmp_path / "fresh.sqlite3"
+    corpus.mkdir()
+    for path in seed_paths:
+        shutil.copy(path, corpus / path.name)
+    article = corpus / "added.txt"
+    first = build([corpus], db_path=grown, settings=settings)
+    assert not first.counts_reused
+    article.write_text("人民政协是具有中国特色的制度安排。凝聚共识是人民政协的重要任务。\n", encoding="utf-8")
+    report = build([corpus], db_path=grown, settings=settings)
+    assert report.documents_added == 1 and report.counts_reused
+    build([corpus], db_path=fresh, settings=settings)
+    query = "SELECT term, frequency, documents, score, score_reasons FROM terms WHERE in_corpus = 1 ORDER BY term"
+    with Termbase(grown) as one, Termbase(fresh) as other:
+        # The seeds are too small for terms at a floor this high: the counts are compared below,
+        # the terms on People's Daily (next test).
+        assert [tuple(r) for r in one.connection.execute(query)] == [tuple(r) for r in other.connection.execute(query)]
+        (_, keep, blob), (_, fresh_keep, fresh_blob) = one.count_snapshot(), other.count_snapshot()
+        kept, full = DocumentCounts.from_json(unpack(blob)), DocumentCounts.from_json(unpack(fresh_blob))
+        assert keep > 1, "the snapshot kept every n-gram: the promise went untested"
+        floor = min(frequency_floors(settings, full.tokens).values())
+        assert keep <= floor and prune(kept.ngrams, floor) == prune(full.ngrams, floor)
+        assert (kept.tokens, kept.documents, kept.unigrams, kept.slogans, kept.meetings, kept.quoted) == \
+            (full.tokens, full.documents, full.unigrams, full.slogans, full.meetings, full.quoted)
+        assert stored_snapshot(one, one.document_hashes(), one.get_meta("segmenter")) is not None
+
+
+def test_on_peoples_daily_an_added_article_gives_the_terms_of_a_full_build(tmp_path):
+    if not PEOPLES_DAILY.is_dir():
+        pytest.skip(f"{PEOPLES_DAILY} is absent (see ../shared/corpora/README.md)")
+    files = sorted(PEOPLES_DAILY.rglob("*.txt"))
+    chosen, size = [], 0
+    for path in files:
+        if size >= 2e6:
+            break
+        chosen.append(path)
+        size += path.stat().st_size
+    corpus, grown, fresh = tmp_path / "corpus", tmp_path / "grown.sqlite3", tmp_path / "fresh.sqlite3"
+    corpus.mkdir()
+    for path in chosen:
+        (corpus / path.name).symlink_to(path)
+    settings = MiningSettings(min_score=5000)  # floor 8 at 2 MB: the snapshot leaves rare n-grams out
+    build([corpus], db_path=grown, settings=settings, jobs=2)
+    added = files[-1]  # from the end of 2020, far from the slice
+    (corpus / added.name).symlink_to(added)
+    assert build([corpus], db_path=grown, settings=settings, jobs=2).counts_reused
+    build([corpus], db_path=fresh, settings=settings, jobs=2)
+    query = "SELECT term, frequency, documents, score, score_reasons, expansion_json FROM terms ORDER BY term"
+    with Termbase(grown) as one, Termbase(fresh) as other:
+        rows = [tuple(r) for r in one.connection.execute(query)]
+        assert len(rows) >= 4 and rows == [tuple(r) for r in other.connection.execute(query)]
+        kept = DocumentCounts.from_json(unpack(one.count_snapshot()[2]))
+        full = DocumentCounts.from_json(unpack(other.count_snapshot()[2]))
+        floor = min(frequency_floors(settings, full.tokens).values())
+        assert one.count_snapshot()[1] > 1 and prune(kept.ngrams, floor) == prune(full.ngrams, floor)
+
+
+def test_a_removed_document_makes_the_next_build_count_everything(tmp_path, seed_paths):
+    corpus, db = tmp_path / "corpus", tmp_path / "tb.sqlite3"
+    corpus.mkdir()
+    for path in seed_paths:
+        shutil.copy(path, corpus / path.name)
+    build([corpus], db_path=db)
+    (corpus / seed_paths[0].name).write_text("人民政协是具有中国特色的制度安排。\n", encoding="utf-8")
+    report = build([corpus], db_path=db)
+    assert report.documents_replaced == 1 and not report.counts_reused
+
+
+def test_the_build_says_when_it_counted_only_the_new_documents(tmp_path, seed_paths):
+    corpus, db = tmp_path / "corpus", tmp_path / "tb.sqlite3"
+    corpus.mkdir()
+    for path in seed_paths[:4]:
+        shutil.copy(path, corpus / path.name)
+    runner = CliRunner()
+    # A floor high enough for the snapshot to leave rare n-grams out (at the default, the seeds'
+    # floor is 2 and every build after the first counts everything again).
+    arguments = ["build", str(corpus), "--db", str(db), "--out", str(tmp_path / "g.xlsx"), "--min-score", "600000"]
+    assert "counted only the new documents" not in runner.invoke(main, arguments).output
+    shutil.copy(seed_paths[4], corpus / seed_paths[4].name)
+    result = runner.invoke(main, arguments)
+    assert result.exit_code == 0 and "counted only the new documents" in result.output, result.output
