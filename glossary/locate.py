@@ -109,6 +109,10 @@ class TermLocator:
                 probes[head].add(number)
         self.probe_slogans = [sorted(numbers) for numbers in probes.values()]
         self.probe_patterns = list(probes)
+        # Probe → the slogan it spells out in full (a head word spells none).
+        slogan_numbers = {term: number for number, (term, _) in enumerate(self.slogans)}
+        self.probe_holds = {index: slogan_numbers[pattern] for index, pattern in enumerate(self.probe_patterns)
+                            if pattern in slogan_numbers}
         self.probe = _automaton(list(probes)) if probes else None
         self.per_document = per_document
         self.documents_kept = documents_kept
@@ -258,15 +262,16 @@ class TermLocator:
         probed = self.probe.find_matches_as_indexes(text, overlapping=True)
         if not probed:
             return
-        candidates: dict[int, set[int]] = defaultdict(set)
         holding: dict[int, set[int]] = defaultdict(set)  # slogan → the sentences that hold it
-        for index, start, _ in probed:
-            number = bisect.bisect_right(offsets, start) - 1
-            candidates[number].update(self.probe_slogans[index])
-            pattern = self.probe_patterns[index]
-            for slogan in self.probe_slogans[index]:
-                if self.slogans[slogan][0] == pattern:
-                    holding[slogan].add(number)
+        numbers = [bisect.bisect_right(offsets, start) - 1 for _, start, _ in probed]
+        for (index, _, _), number in zip(probed, numbers):
+            if index in self.probe_holds:
+                holding[self.probe_holds[index]].add(number)
+        if not holding:
+            return  # head words alone (发展, 全面): no slogan here to attach a list to
+        candidates: dict[int, set[int]] = defaultdict(set)
+        for (index, _, _), number in zip(probed, numbers):
+            candidates[number].update(slogan for slogan in self.probe_slogans[index] if slogan in holding)
         expansions = found.expansions
         for number in sorted(candidates):
             text = sentences[number].text
