@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING, Iterable
 from .clean import CleanDocument, Sentence
 from .counting import minable_sentences
 from .expansions import find_expansion
+from .segment import inside_longer_word
 from .shapes import CATEGORY_SLOGAN, slogan_shape
+
+CONTEXT_WINDOW = 2  # characters either side of an example's term read to tell whether it is a word of its own
 
 if TYPE_CHECKING:
     from .scoring import Term
@@ -29,6 +32,7 @@ class Context:
     text: str
     term_start: int
     traditional: str | None
+    inside_word: bool = False  # the term stands inside a longer word here: a last resort
     quality: tuple = field(default=(), compare=False, repr=False)
 
     def __post_init__(self):
@@ -37,7 +41,7 @@ class Context:
 
     def to_json(self) -> dict:
         data = self.__dict__.copy()
-        del data["quality"]
+        del data["quality"], data["inside_word"]
         return data
 
 
@@ -202,7 +206,7 @@ class TermLocator:
         found.last_document = name
         # No sentence of this document, or of one named after it, can rank above this bar, so a
         # term whose leading documents all rank above it is done (documents come in name order).
-        bar = (False, 0, name)
+        bar = (False, False, 0, name)
         closing = found.closing
         while closing and closing[0][0] < bar:
             term = heapq.heappop(closing)[1]
@@ -219,6 +223,9 @@ class TermLocator:
         ranked = sorted((sentence_quality(sentences[number].text, name, document_hash, sentences[number].start),
                          number) for number in by_sentence)
         places: dict[str, list[tuple]] = defaultdict(list)
+        # A place where the term stands inside a longer word (委员 in 合作委员会) is an example
+        # only for a term with no other: it ranks after them all, so it waits here.
+        last_resort: dict[str, list[tuple]] = defaultdict(list)
         last = per_document - 1
         # Sentences come best first: a term with enough places in better sentences is done.
         for rank, number in ranked:
@@ -229,7 +236,17 @@ class TermLocator:
                     continue
                 term_places = places[term]
                 if len(term_places) <= last or term_places[last][2] is sentence:
-                    term_places.append((rank, start, sentence))
+                    low = max(start - CONTEXT_WINDOW, 0)
+                    if inside_longer_word(sentence.text[low:start + len(term) + CONTEXT_WINDOW], start - low,
+                                          start - low + len(term)):
+                        last_resort[term].append(((True,) + rank, start, sentence))
+                    else:
+                        term_places.append(((False,) + rank, start, sentence))
+        for term, waiting in last_resort.items():
+            term_places = places[term]
+            for place in waiting:
+                if len(term_places) <= last or term_places[last][2] is place[2]:
+                    term_places.append(place)
         for term, found_places in places.items():
             found_places.sort(key=_rank_and_start)
             # Only the documents whose best example ranks among the best `documents_kept` can
@@ -247,7 +264,7 @@ class TermLocator:
             kept.extend(
                 Context(document=name, document_hash=document_hash, sentence=sentence.index, start=sentence.start,
                         end=sentence.end, text=sentence.text, term_start=start, traditional=sentence.traditional,
-                        quality=rank + (start,))
+                        inside_word=rank[0], quality=rank + (start,))
                 for rank, start, sentence in found_places[:per_document])
             if len(kept) > 30:  # pruning early or late gives the same final choice
                 found.contexts[term] = prune_contexts(kept)
@@ -311,8 +328,8 @@ def sentence_quality(text: str, document: str, document_hash: str, start: int) -
 
 
 def context_quality(context: Context) -> tuple:
-    return sentence_quality(context.text, context.document, context.document_hash, context.start) + (
-        context.term_start,)
+    return (context.inside_word,) + sentence_quality(
+        context.text, context.document, context.document_hash, context.start) + (context.term_start,)
 
 
 def prune_contexts(contexts: list[Context], documents: int = 3, per_document: int = 3) -> list[Context]:
@@ -354,7 +371,14 @@ def merge_occurrences(parts: Iterable[Occurrences], consume: bool = False) -> Oc
 
 
 def choose_contexts(term: str, contexts: list[Context], limit: int = 3) -> list[Context]:
-    """Up to `limit` examples for a translator: different documents first, complete and not too long."""
+    """Up to `limit` examples for a translator: different documents first, complete and not too
+    long; places where the term stands inside a longer word only when there are no others."""
+    alone = [context for context in contexts if not context.inside_word]
+    if alone and len(alone) < len(contexts):
+        chosen = choose_contexts(term, alone, limit)
+        if len(chosen) < limit:
+            chosen += choose_contexts(term, [c for c in contexts if c.inside_word], limit - len(chosen))
+        return chosen
     ordered = sorted(contexts, key=_quality)
     chosen: list[Context] = []
     used_documents: set[str] = set()

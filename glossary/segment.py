@@ -70,6 +70,28 @@ def cut(text: str) -> list[str]:
     return current().cut(text)
 
 
+def inside_longer_word(window: str, start: int, end: int) -> bool:
+    """Whether, in `window` (a few characters either side of window[start:end]), the segmenter
+    reads window[start:end] as part of a longer everyday word: a word runs across its start or
+    its end, or holds all of it and more (委员 in 合作委员会). A longer domain term the tool
+    taught the segmenter (中华民族共同体意识 in 铸牢中华民族共同体意识) does not count."""
+    return _inside_longer_word(current().words, window, start, end)
+
+
+@lru_cache(maxsize=262144)
+def _inside_longer_word(words: frozenset[str], window: str, start: int, end: int) -> bool:
+    position = 0
+    for word in cut(window):
+        stop = position + len(word)
+        if word not in words and (position < start < stop or position < end < stop
+                                  or position <= start and end <= stop and stop - position > end - start):
+            return True
+        if stop >= end:
+            return False
+        position = stop
+    return False
+
+
 def cutter():
     """The current segmenter's cut, bound once for a loop over many chunks."""
     return current().engine.cut

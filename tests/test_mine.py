@@ -15,6 +15,7 @@ from glossary.mine import (
     find_slogans,
     merge_counts,
     numeral_value,
+    prepare_segmenter,
     slogan_shape,
 )
 
@@ -128,6 +129,32 @@ def test_contexts_prefer_different_documents_and_skip_mojibake(built):
             assert "睆" not in context["text"] and "覀" not in context["text"]
             assert context["text"][context["term_start"]:context["term_start"] + len(row.term)] == row.term \
                 or row.term in (context["text"])
+
+
+def test_an_example_shows_the_term_as_a_word_of_its_own_where_the_corpus_has_one(built):
+    from glossary import segment
+    from glossary.store import Termbase
+
+    prepare_segmenter()
+    assert segment.inside_longer_word("在合作委员会上", 3, 5)  # 委员 in 委员会
+    assert not segment.inside_longer_word("全体委员出席", 2, 4)
+    assert segment.inside_longer_word("的文化自信心和", 1, 5)  # 文化自信 of 文化自信心
+
+    def inside(term: str, context: dict) -> bool:
+        start, text = context["term_start"], context["text"]
+        low = max(start - 2, 0)
+        return segment.inside_longer_word(text[low:start + len(term) + 2], start - low, start - low + len(term))
+
+    with Termbase(built[0]) as termbase:
+        rows = termbase.term_rows()
+    last_resort = []
+    for row in rows:
+        flags = [inside(row.term, context) for context in row.contexts]
+        assert flags == sorted(flags), row.term  # never before a place where the term stands alone
+        if flags and flags[0]:
+            last_resort.append(row.term)
+    # 文化自信 occurs in the seeds only as 文化自信心 (an earlier release showed 8 entries so).
+    assert last_resort == ["文化自信"]
 
 
 def test_numerals_and_shapes():
