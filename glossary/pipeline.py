@@ -12,11 +12,13 @@ results are the same as with one process because every merge is order-independen
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import signal
 import tempfile
 import threading
+import time
 from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -81,16 +83,88 @@ def clean_and_tokenize(path: str, read: Callable[[str], tuple[bytes, str]] = rea
     meetings and quoted strings, its tokens, or an error). `read` gives the file's bytes and
     source name (a cluster worker reads URLs too)."""
     try:
+        stat = file_stat(path) if read is read_file else ""  # before reading: a later change shows
         data, source_path = read(path)
         digest = source_digest(data)
         if digest in _known_sources:
             # These very bytes were cleaned before, into a document the termbase holds.
             return path, {"hash": _known_sources[digest], "digest": digest, "source_path": source_path,
-                          "stored": True}, None, [], None
+                          "stored": True, "stat": stat}, None, [], None
         raw = document_from_bytes(Path(path), data)
     except (ValueError, OSError) as error:
         return path, None, None, [], str(error)
-    return (path, *_document_record(raw, digest, source_path))
+    record, counts, tokens, error = _document_record(raw, digest, source_path)
+    record["stat"] = stat
+    return path, record, counts, tokens, error
+
+
+def _real_path(path: str, folders: dict[str, str], depth: int = 0) -> str:
+    """os.path.realpath(path), resolving each folder once (`folders` remembers them): the same
+    answer for many files with a few lstat calls instead of one per folder of every path."""
+    folder, name = os.path.split(os.path.abspath(path))
+    if folder not in folders:
+        folders[folder] = os.path.realpath(folder)
+    candidate = os.path.join(folders[folder], name)
+    if depth < 40 and os.path.islink(candidate):
+        return _real_path(os.path.join(folders[folder], os.readlink(candidate)), folders, depth + 1)
+    return candidate if depth < 40 else os.path.realpath(path)
+
+
+RACY_NANOSECONDS = 2_000_000_000  # a file changed this close to being read may change again unseen
+
+
+def file_stat(path: str) -> str:
+    """What tells a file unchanged without reading it: size, modification time and inode, and
+    when they were taken."""
+    found = os.stat(path)
+    return f"{found.st_size}:{found.st_mtime_ns}:{found.st_ino}:{time.time_ns()}"
+
+
+def _stat_parts(stat: str) -> tuple[int, ...] | None:
+    try:
+        size, modified, inode, seen = (int(part) for part in stat.split(":"))
+    except ValueError:
+        return None
+    return size, modified, inode, seen
+
+
+def _settled(parts: tuple[int, ...]) -> bool:
+    return parts[1] < parts[3] - RACY_NANOSECONDS
+
+
+def stat_news(known: str, new: str) -> bool:
+    """Whether a file's new stat tells more than the one kept: another size, time or inode, or
+    the same ones now old enough to be trusted (see unchanged_files)."""
+    old_parts, new_parts = _stat_parts(known), _stat_parts(new)
+    if new_parts is None:
+        return False
+    if old_parts is None or old_parts[:3] != new_parts[:3]:
+        return True
+    return _settled(new_parts) and not _settled(old_parts)
+
+
+def unchanged_files(paths: Iterable[str], stats: dict[str, tuple[str, str, str]]) -> dict[str, dict]:
+    """Of `paths`, those whose size, modification time and inode are what they were when a
+    build read them (store.source_stats), as the records a read would give: no need to read
+    them again. A file modified within two seconds of that read is read again all the same, as
+    a change in the same clock tick would leave its stat as it was (git's "racily clean")."""
+    settled = {}
+    folders: dict[str, str] = {}
+    for path in paths:
+        source_path = _real_path(path, folders)
+        known = stats.get(source_path)
+        if known is None:
+            continue
+        stat, digest, document_hash = known
+        parts = _stat_parts(stat)
+        try:
+            found = os.stat(path)
+        except OSError:
+            continue
+        if parts is not None and (found.st_size, found.st_mtime_ns, found.st_ino) == parts[:3] and _settled(parts):
+            settled[path] = {"hash": document_hash, "digest": digest, "source_path": source_path, "stored": True,
+                             "stat": stat, "settled": True}
+    return settled
 
 
 def clean_and_tokenize_record(item: formats.Record) -> tuple[str, dict | None, mine.DocumentCounts | None,
@@ -346,10 +420,17 @@ def build(
                 if progress:
                     progress(number, len(files))
 
-            batches = work_batches(files, size, sources, text_field, report, warn, file_done, resume, read_to_end)
+            # Files whose stat is as a build left it are known without being read.
+            stats = termbase.source_stats() if sources else {}
+            settled = unchanged_files(single_files, stats)
+            batches = work_batches([path for path in files if path not in settled], size, sources, text_field,
+                                   report, warn, file_done, resume, read_to_end)
             count_batch = partial(clean_and_count_batch, spill=spill)
             results = (bounded_map(pool, count_batch, batches, jobs * 2) if pool
                        else map(count_batch, batches))
+            if settled:
+                known_results = [(path, record, None) for path, record in settled.items()]
+                results = itertools.chain([(known_results, mine.DocumentCounts())], results)
             # Dictionaries the parent needs only if there is mining to do: loaded as soon as a new
             # document shows there is, while the parent mostly waits for the workers.
             warm_up = threading.Thread(target=_warm_up, args=(pool is None,), daemon=True)
@@ -372,7 +453,13 @@ def build(
                             report.skipped.append(path)
                             continue
                         report.documents_seen += 1
-                        termbase.add_source(record["source_path"], record["digest"], record["hash"])
+                        if not record.get("settled"):  # a settled file's source row is as it was
+                            known_stat = stats.get(record["source_path"])
+                            stat = record.get("stat", "")
+                            if known_stat is not None and known_stat[1] == record["digest"] \
+                                    and not stat_news(known_stat[0], stat):
+                                stat = ""  # nothing worth writing: a build that changed nothing changes no byte
+                            termbase.add_source(record["source_path"], record["digest"], record["hash"], stat)
                         cleaned.append((record["source_path"], record["hash"]))
                         if record["hash"] in known:
                             report.duplicates += 1

@@ -277,6 +277,11 @@ MIGRATIONS.append("""
         counts BLOB NOT NULL
     );
     """)
+# The file's size, modification time and inode when it was read, and when that was: a file
+# whose stat is unchanged since is not read again (pipeline.unchanged_files).
+MIGRATIONS.append("""
+    ALTER TABLE sources ADD COLUMN stat TEXT NOT NULL DEFAULT '';
+    """)
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a command waits for another one writing the termbase
 ENGLISH_WORD_RE = re.compile(r"[a-z]{3,}")
 
@@ -580,9 +585,18 @@ class Termbase:
             found.setdefault(path, set()).add(document_hash)
         return found
 
-    def add_source(self, path: str, digest: str, document_hash: str) -> None:
-        self.connection.execute("INSERT OR IGNORE INTO sources(path, digest, document_hash) VALUES (?, ?, ?)",
-                                (path, digest, document_hash))
+    def add_source(self, path: str, digest: str, document_hash: str, stat: str = "") -> None:
+        self.connection.execute("INSERT INTO sources(path, digest, document_hash, stat) VALUES (?, ?, ?, ?) "
+                                "ON CONFLICT(path, digest) DO UPDATE SET stat = excluded.stat "
+                                "WHERE excluded.stat != '' AND excluded.stat != sources.stat",
+                                (path, digest, document_hash, stat))
+
+    def source_stats(self) -> dict[str, tuple[str, str, str]]:
+        """Absolute file path → (stat, digest, document hash) of the files last read there whose
+        document the termbase still holds."""
+        return {path: (stat, digest, document_hash) for path, digest, document_hash, stat in self.connection.execute(
+            "SELECT path, digest, document_hash, stat FROM sources WHERE stat != '' "
+            "AND document_hash IN (SELECT hash FROM documents)")}
 
     def remove_document(self, document_hash: str) -> None:
         """Forget a document (an earlier version of a file that has changed) and its sources."""

@@ -142,3 +142,41 @@ def test_a_cut_list_locates_only_what_it_keeps_and_keeps_what_a_full_list_ranks_
                 "WHERE t.term IN (SELECT term FROM terms) ORDER BY t.term, c.rank")
     kept = {row[0] for row in _rows(cut, query)}
     assert _rows(cut, contexts) == [row for row in _rows(full, contexts) if row[0] in kept]
+
+
+def test_files_whose_stat_is_unchanged_are_not_read_again(corpus, monkeypatch):
+    import os
+    import pathlib
+    import time
+
+    past = time.time() - 3600
+    for path in corpus.iterdir():
+        os.utime(path, (past, past))
+    db = corpus.parent / "stat.sqlite3"
+    build([corpus], db_path=db, jobs=1)
+    read: list[str] = []
+    original = pathlib.Path.read_bytes
+
+    def counting(self):
+        if self.parent == corpus:
+            read.append(self.name)
+        return original(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", counting)
+    assert build([corpus], db_path=db, jobs=1).unchanged and read == []
+    # A file edited since is read (its size or time differs), and so is one touched a moment
+    # ago, even with the same bytes: a change within the clock's tick would not show in its stat.
+    edited, touched = sorted(corpus.iterdir())[:2]
+    text = edited.read_text(encoding="utf-8")
+    middle = text.index("。", len(text) // 3) + 1
+    edited.write_text(text[:middle] + "市政协围绕乡村振兴开展专题调研，提出意见建议四十余条。" + text[middle:],
+                      encoding="utf-8")
+    os.utime(touched)
+    report = build([corpus], db_path=db, jobs=1)
+    assert sorted(read) == sorted([edited.name, touched.name]) and report.documents_replaced == 1
+    with Termbase(db) as termbase:
+        stats = termbase.source_stats()
+    assert str(touched.resolve()) in stats and str(edited.resolve()) in stats
+    read.clear()
+    report = build([corpus], db_path=db, jobs=1)
+    assert report.unchanged and sorted(read) == sorted([edited.name, touched.name])  # still within the tick
