@@ -94,9 +94,13 @@ def server(built, tmp_path_factory):
 
 
 def _wait(driver, condition, timeout=WAIT):
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(lambda d: condition(d))
+    # A form's submit replaces the page while the condition may still hold an element of the
+    # old one: that element going stale means "not yet", as a missing one does.
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(driver, timeout, ignored_exceptions=ignored).until(lambda d: condition(d))
 
 
 def _first_result(driver) -> str:
