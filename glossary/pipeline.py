@@ -342,7 +342,12 @@ def locate_batch(args: tuple[list[tuple], list[mine.Term], bool]) -> mine.Occurr
 
 
 def settings_fingerprint(settings: mine.MiningSettings) -> str:
-    return json.dumps(asdict(settings), sort_keys=True)
+    """What the mined list depends on besides the documents: the settings and the release (a
+    new release may mine differently, e.g. another termhood model, so its first build mines
+    again even where the corpus is unchanged)."""
+    from .enrich import release_key
+
+    return json.dumps({**asdict(settings), "release": release_key()}, sort_keys=True)
 
 
 def corpus_fingerprint(hashes: set[str]) -> str:

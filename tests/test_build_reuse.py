@@ -180,3 +180,23 @@ def test_files_whose_stat_is_unchanged_are_not_read_again(corpus, monkeypatch):
     read.clear()
     report = build([corpus], db_path=db, jobs=1)
     assert report.unchanged and sorted(read) == sorted([edited.name, touched.name])  # still within the tick
+
+
+def test_a_new_release_mines_an_unchanged_corpus_again(corpus, tmp_path):
+    import dataclasses
+    import json as json_module
+
+    db = tmp_path / "release.sqlite3"
+    build([corpus], db_path=db)
+    assert build([corpus], db_path=db).unchanged
+    with Termbase(db) as termbase:
+        # As an earlier release left it: the settings alone, or another release's digest.
+        termbase.set_meta("settings", json_module.dumps(dataclasses.asdict(MiningSettings()), sort_keys=True))
+        termbase.connection.execute("UPDATE terms SET score_reasons = 'left by an earlier release'")
+        termbase.connection.commit()
+    report = build([corpus], db_path=db)
+    assert not report.unchanged
+    with Termbase(db) as termbase:
+        assert not termbase.connection.execute(
+            "SELECT count(*) FROM terms WHERE score_reasons = 'left by an earlier release' AND in_corpus = 1").fetchone()[0]
+    assert build([corpus], db_path=db).unchanged
