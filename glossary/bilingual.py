@@ -126,7 +126,7 @@ def mine_termbase(termbase: Termbase) -> None:
 
     settings = _settings(termbase)
     dictionary = mine.prepare_segmenter()
-    entries, _ = mine_store(termbase, settings)
+    entries, _, _ = mine_store(termbase, settings)
     termbase.set_count_snapshot(None)  # counts of the documents before: no use to the next build
     termbase.upsert_mined_terms(entries)
     termbase.set_meta("settings", settings_fingerprint(settings))

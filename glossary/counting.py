@@ -68,6 +68,12 @@ class DocumentCounts:
             "quoted": dict(self.quoted),
         }
 
+    def json_view(self) -> dict:
+        """What to_json gives, holding the counters themselves rather than copies of them."""
+        return {"tokens": self.tokens, "documents": self.documents, "unigrams": self.unigrams, "ngrams": self.ngrams,
+                "slogans": self.slogans, "quoted_slogans": self.quoted_slogans, "meetings": self.meetings,
+                "quoted": self.quoted}
+
     @classmethod
     def from_json(cls, data: dict) -> "DocumentCounts":
         return cls(

@@ -33,7 +33,7 @@ from .clean import CLEANER_VERSION, CleanDocument, Sentence, clean_document, doc
 from .errors import GlossaryError
 from .read import document_from_bytes, find_documents, raw_from_record, source_digest
 from .counting import counting_fingerprint, grow_snapshot, merge_spilled, prune, snapshot_keep, spill_ngrams_of
-from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
+from .store import Termbase, document_counts, documents_counts, pack, pack_stream, pack_tokens, unpack
 
 if TYPE_CHECKING:
     from .timeline import TimelineSummary
@@ -496,12 +496,10 @@ def build(
                         warm_up.start()
                     warm_up.join()
                     snapshot = None if retokenized else stored_snapshot(termbase, known, dictionary)
-                    entries, kept = mine_store(termbase, settings, pool, jobs, new_counts, known, spill, snapshot)
-                    # grow_snapshot adds to the snapshot's own counts: the same object came back.
-                    report.counts_reused = snapshot is not None and kept is not None and kept[1] is snapshot[1]
+                    entries, kept, report.counts_reused = mine_store(termbase, settings, pool, jobs, new_counts,
+                                                                     known, spill, snapshot)
                     termbase.set_count_snapshot(*(
-                        (snapshot_key(termbase.document_hashes(), dictionary), kept[0], pack(kept[1].to_json()))
-                        if kept is not None else (None,)))
+                        (snapshot_key(termbase.document_hashes(), dictionary), *kept) if kept is not None else (None,)))
                     outcome = termbase.upsert_mined_terms(entries)
                     report.added, report.updated, report.retired = (
                         outcome["added"], outcome["updated"], outcome["retired"])
@@ -663,9 +661,10 @@ def _warm_up(enriching: bool) -> None:
 def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, jobs: int = 1,
                new_counts: mine.DocumentCounts | None = None, known: set[str] | None = None,
                spill: str | None = None, snapshot: tuple[int, mine.DocumentCounts] | None = None
-               ) -> tuple[list[dict], tuple[int, mine.DocumentCounts] | None]:
+               ) -> tuple[list[dict], tuple[int, bytes] | None, bool]:
     """Select, locate and enrich terms from every document the termbase holds: (entries, the
-    merged counts to keep for the next build as (keep, counts), or None).
+    merged counts to keep for the next build as (keep, packed counts) or None, and whether the
+    stored documents' counts came from `snapshot` rather than a recount).
 
     `new_counts` are the merged counts of the documents this build added (already in memory);
     the counts of the documents stored before (`known`) are those of `snapshot`, the counts
@@ -687,6 +686,7 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
         added.add(new_counts)
         added.ngrams = Counter(merge_spilled(spill, 1, mapper))  # so far only the new documents
         kept = grow_snapshot(snapshot[1], snapshot[0], added, lowest_floor)
+    reused = kept is not None
     if kept is not None:
         counts = kept[0]
     else:
@@ -708,6 +708,10 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
             kept = (counts, keep)
     # Selection sees the n-grams that reach the floor, however they were merged.
     selecting = replace(counts, ngrams=prune(counts.ngrams, lowest_floor(counts.tokens)))
+    # The counts to keep are packed now, and the n-grams below the floor let go before locating.
+    kept_packed = (kept[1], pack_stream(kept[0].json_view())) if kept is not None else None
+    counts = selecting
+    kept = None
     terms = mine.select_terms(selecting, settings)
     terms = apply_merges(terms, dict(termbase.connection.execute("SELECT variant, canonical FROM merges")))
     # In name order: examples rank by document name, and locating relies on it to stop early.
@@ -732,7 +736,7 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
     located.frequency, located.documents = counted.frequency, counted.documents
     finished = mine.finish_terms(terms, located, settings, screened=True, corpus_tokens=counts.tokens)
     entries = enrich_terms(finished, termbase.cached_enrichments(), pool, jobs)
-    return entries, (kept[1], kept[0]) if kept is not None else None
+    return entries, kept_packed, reused
 
 
 def worth_locating(terms: list[mine.Term], counted: mine.Occurrences, settings: mine.MiningSettings,

@@ -325,6 +325,16 @@ def pack(value) -> bytes:
     return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
 
 
+def pack_stream(value) -> bytes:
+    """pack(value) without the whole JSON text in memory at once: large merged counts are
+    encoded and compressed piece by piece (dicts and their subclasses as they are)."""
+    compressor = zlib.compressobj(1)
+    parts = [compressor.compress(chunk.encode("utf-8"))
+             for chunk in json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).iterencode(value)]
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
 def unpack(blob: bytes):
     return json.loads(zlib.decompress(blob).decode("utf-8"))
 
