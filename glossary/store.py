@@ -325,12 +325,17 @@ def pack(value) -> bytes:
     return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
 
 
-def pack_stream(value) -> bytes:
-    """pack(value) without the whole JSON text in memory at once: large merged counts are
-    encoded and compressed piece by piece (dicts and their subclasses as they are)."""
+def pack_stream(value: dict) -> bytes:
+    """pack(value) for a dict of large parts (merged counts) without the JSON text of all of
+    them in memory at once: each part is encoded (at the C encoder's speed) and compressed in
+    turn."""
     compressor = zlib.compressobj(1)
-    parts = [compressor.compress(chunk.encode("utf-8"))
-             for chunk in json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).iterencode(value)]
+    parts = []
+    for number, (key, item) in enumerate(value.items()):
+        text = ("{" if number == 0 else ",") + json.dumps(key) + ":" + json.dumps(
+            item, ensure_ascii=False, separators=(",", ":"))
+        parts.append(compressor.compress(text.encode("utf-8")))
+    parts.append(compressor.compress(b"}" if value else b"{}"))
     parts.append(compressor.flush())
     return b"".join(parts)
 
