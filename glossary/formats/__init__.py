@@ -158,8 +158,7 @@ class ReadState:
         try:
             if os.path.getsize(path) < self.offset or text_field != self.text_field:
                 return False
-            return (_digest_of_range(path, 0, min(self.offset, _PROBE_BYTES)) == self.head
-                    and _digest_of_range(path, max(0, self.offset - _PROBE_BYTES), self.offset) == self.tail)
+            return ReadState.of(path, self.offset, self.records, text_field) == self
         except OSError:
             return False
 

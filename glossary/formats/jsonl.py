@@ -43,7 +43,7 @@ def iter_jsonl(path: Path, text_field: str | None = None, known=frozenset(), sta
     """Records of a dump, from byte `start[0]` after line `start[1]`; a line whose digest is in
     `known` (the termbase holds its document) is not even parsed. Read to its end, the dump's
     ReadState (after its last complete line) is appended to `finished`."""
-    from . import ReadState
+    from . import ReadState, resumable
 
     offset, number = start
     complete = (offset, number)  # the end of the last line read whole (a last line may still be written)
@@ -101,5 +101,5 @@ def iter_jsonl(path: Path, text_field: str | None = None, known=frozenset(), sta
         reason = f"{type(error).__name__}: {error}".split("\n")[0]
         yield Broken(str(path), f"unreadable after line {number} ({reason})")
         return
-    if finished is not None and not path.name.lower().endswith(".gz"):
+    if finished is not None and resumable(path):
         finished.append(ReadState.of(path, *complete, text_field))
