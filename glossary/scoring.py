@@ -15,7 +15,7 @@ from .counting import BOUNDARY, MAX_TERM_CHARS, DocumentCounts
 from .data import pair_table, word_list
 from .locate import Context, Occurrences, choose_contexts
 from .shapes import (CATEGORY_COINAGE, CATEGORY_MEETING, CATEGORY_ORGANISATION, CATEGORY_SLOGAN, CATEGORY_TERM,
-                     CATEGORY_WEIGHTS, numeral_value, slogan_shape)
+                     CATEGORY_WEIGHTS, NUMERAL_VALUES, numeral_value, slogan_shape)
 
 @dataclass(frozen=True)
 class MiningSettings:
@@ -241,38 +241,36 @@ class _PartnerCounts:
         first, second = pair
         if segment.part_of_speech(second) not in _NOUN_TAGS:
             return False  # 产业扶贫, 基层治理: a noun with a policy verb is the campaign's own term
-        together = self.pairs.get(pair, 0)
-        if not together:
+        if not self.pairs.get(pair, 0):
             return False
         if min(self.first_partners[first], self.second_partners[second]) < settings.free_partners:
             return False
-        bound = max(together / self.first_uses[first], together / self.second_uses[second])
-        return bound < settings.free_share and not _lexicalised(term)
+        return self.bound(pair) < settings.free_share and not _lexicalised(term)
+
+    def loose_verb_phrase(self, tokens: tuple[str, ...], term: str, settings: "MiningSettings") -> bool:
+        """Rule `verbpair`: an action verb and a word it is not bound to (坚守岗位, 集中力量, 巩固成果,
+        扶贫领域) are a verb phrase; a verb-led term keeps its parts together (扩大内需, 互联互通:
+        the pair is at least `verb_share` of the uses of one part) or is in a dictionary."""
+        pair = self.parts(tokens)
+        if pair is None:
+            return False
+        first, second = pair
+        if len(first) != 2 or len(second) < 2 or segment.part_of_speech(first) not in _VERB_TAGS:
+            return False  # 传承人, 安置房, 执行难: a verb made a noun by a suffix
+        if first in _vouched_words():
+            return False  # 扶贫车间, 脱贫攻坚: the verb is a term of the genre itself
+        if not self.pairs.get(pair, 0):
+            return False
+        return self.bound(pair) < settings.verb_share and not _lexicalised(term)
+
+    def bound(self, pair: tuple[str, str]) -> float:
+        """How bound the parts are to each other: the pair's share of the uses of the part that
+        stands in it most often."""
+        together = self.pairs[pair]
+        return max(together / self.first_uses[pair[0]], together / self.second_uses[pair[1]])
 
 
 _NOUN_TAGS = {"n", "nz", "ng"}
-
-
-def _loose_verb_phrase(self, tokens: tuple[str, ...], term: str, settings: "MiningSettings") -> bool:
-    """Rule `verbpair`: an action verb and a word it is not bound to (坚守岗位, 集中力量, 巩固成果,
-    扶贫领域) are a verb phrase; a verb-led term keeps its parts together (扩大内需, 互联互通:
-    the pair is at least `verb_share` of the uses of one part) or is in a dictionary."""
-    pair = self.parts(tokens)
-    if pair is None:
-        return False
-    first, second = pair
-    if len(first) != 2 or len(second) < 2 or segment.part_of_speech(first) not in _VERB_TAGS:
-        return False  # 传承人, 安置房, 执行难: a verb made a noun by a suffix
-    if first in _vouched_words():
-        return False  # 扶贫车间, 脱贫攻坚: the verb is a term of the genre itself
-    together = self.pairs.get(pair, 0)
-    if not together:
-        return False
-    bound = max(together / self.first_uses[first], together / self.second_uses[second])
-    return bound < settings.verb_share and not _lexicalised(term)
-
-
-_PartnerCounts.loose_verb_phrase = _loose_verb_phrase
 
 
 def _lexicalised(term: str) -> bool:
@@ -645,8 +643,6 @@ def screen_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSe
 
 
 def _numerals_only(term: str) -> bool:
-    from .shapes import NUMERAL_VALUES
-
     return all(character in NUMERAL_VALUES for character in term)
 
 
