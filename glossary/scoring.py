@@ -512,7 +512,9 @@ class Term:
 def select_terms(counts: DocumentCounts, settings: MiningSettings = MiningSettings()) -> list[Term]:
     """The glossary entries of merged counts, before occurrences are looked up."""
     terms: dict[str, Term] = {}
-    for candidate in score_candidates(counts, settings):
+    # A string the segmenter cut two ways (中葡 两国, 中 葡 两国) is one entry, described by its
+    # most frequent cut: merged counts come in no fixed order, so "the last one" would vary.
+    for candidate in sorted(score_candidates(counts, settings), key=lambda c: (c.frequency, c.tokens)):
         terms[candidate.term] = Term(candidate.term, candidate.category, statistical=True,
                                      words=len(candidate.tokens),
                                      cohesion=candidate.cohesion if len(candidate.tokens) > 1 else None,

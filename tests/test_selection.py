@@ -180,3 +180,21 @@ def test_judging_script_refuses_a_figure_when_too_much_is_unjudged(capsys):
     printed = capsys.readouterr().out
     assert "entries: 60" in printed and "no figure" in printed  # 4 of 50 unjudged: 8%; 51-60 all unjudged
     assert "ranks       1-50: sampled  50, unjudged   4, good 23/46" in printed
+
+
+def test_a_string_cut_two_ways_is_described_by_its_most_frequent_cut_in_any_order():
+    """Merged counts come in no fixed order (spilled shards are read back by random file names):
+    the entry of 营商环境, seen as one word 30 times and as 营商 + 环境 10 times, must not depend on
+    which of the two n-grams came last."""
+    from glossary.counting import DocumentCounts
+    from glossary.mine import MiningSettings, select_terms
+
+    prepare_segmenter()
+    ngrams = {"营商环境": 30, "营商 环境": 10, "营商": 12, "环境": 90}
+    described = []
+    for keys in (list(ngrams), list(reversed(list(ngrams)))):
+        counts = DocumentCounts(tokens=20000, documents=5, unigrams=Counter({k: v for k, v in ngrams.items() if " " not in k}),
+                                ngrams=Counter({key: ngrams[key] for key in keys}))
+        entry = next(t for t in select_terms(counts, MiningSettings(min_score=0)) if t.term == "营商环境")
+        described.append((entry.words, entry.cohesion))
+    assert described == [(1, None), (1, None)]
