@@ -16,8 +16,6 @@ from .expansions import find_expansion
 from .segment import inside_longer_word
 from .shapes import CATEGORY_SLOGAN, slogan_shape
 
-CONTEXT_WINDOW = 2  # characters either side of an example's term read to tell whether it is a word of its own
-
 if TYPE_CHECKING:
     from .scoring import Term
 
@@ -236,9 +234,7 @@ class TermLocator:
                     continue
                 term_places = places[term]
                 if len(term_places) <= last or term_places[last][2] is sentence:
-                    low = max(start - CONTEXT_WINDOW, 0)
-                    if inside_longer_word(sentence.text[low:start + len(term) + CONTEXT_WINDOW], start - low,
-                                          start - low + len(term)):
+                    if inside_longer_word(sentence.text, start, start + len(term)):
                         last_resort[term].append(((True,) + rank, start, sentence))
                     else:
                         term_places.append(((False,) + rank, start, sentence))

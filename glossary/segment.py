@@ -70,12 +70,16 @@ def cut(text: str) -> list[str]:
     return current().cut(text)
 
 
-def inside_longer_word(window: str, start: int, end: int) -> bool:
-    """Whether, in `window` (a few characters either side of window[start:end]), the segmenter
-    reads window[start:end] as part of a longer everyday word: a word runs across its start or
-    its end, or holds all of it and more (委员 in 合作委员会). A longer domain term the tool
-    taught the segmenter (中华民族共同体意识 in 铸牢中华民族共同体意识) does not count."""
-    return _inside_longer_word(current().words, window, start, end)
+WORD_WINDOW = 2  # characters either side of a place read to tell whether it is a word of its own
+
+
+def inside_longer_word(text: str, start: int, end: int) -> bool:
+    """Whether the segmenter, reading text[start:end] with WORD_WINDOW characters either side,
+    takes it as part of a longer everyday word: a word runs across its start or its end, or
+    holds all of it and more (委员 in 合作委员会). A longer domain term the tool taught the
+    segmenter (中华民族共同体意识 in 铸牢中华民族共同体意识) does not count."""
+    low = max(start - WORD_WINDOW, 0)
+    return _inside_longer_word(current().words, text[low:end + WORD_WINDOW], start - low, end - low)
 
 
 @lru_cache(maxsize=262144)
