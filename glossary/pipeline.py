@@ -354,16 +354,17 @@ def corpus_fingerprint(hashes: set[str]) -> str:
     return hashlib.sha256("\n".join(sorted(hashes)).encode()).hexdigest()[:16]
 
 
-def snapshot_key(hashes: Iterable[str], segmenter: str) -> str:
-    """Whose merged counts a snapshot holds: these documents, counted this way."""
-    return f"{corpus_fingerprint(set(hashes))} {counting_fingerprint(segmenter)}"
+def snapshot_key(corpus: str, segmenter: str) -> str:
+    """Whose merged counts a snapshot holds: the documents of `corpus` (corpus_fingerprint),
+    counted this way."""
+    return f"{corpus} {counting_fingerprint(segmenter)}"
 
 
 def stored_snapshot(termbase: Termbase, known: Iterable[str], segmenter: str
                     ) -> tuple[int, mine.DocumentCounts] | None:
     """The merged counts the last build kept, when they are those of the documents `known`."""
     row = termbase.count_snapshot()
-    if row is None or row[0] != snapshot_key(known, segmenter):
+    if row is None or row[0] != snapshot_key(corpus_fingerprint(set(known)), segmenter):
         return None
     return row[1], mine.DocumentCounts.from_json(unpack(row[2]))
 
@@ -498,15 +499,16 @@ def build(
                     snapshot = None if retokenized else stored_snapshot(termbase, known, dictionary)
                     entries, kept, report.counts_reused = mine_store(termbase, settings, pool, jobs, new_counts,
                                                                      known, spill, snapshot)
-                    termbase.set_count_snapshot(*(
-                        (snapshot_key(termbase.document_hashes(), dictionary), *kept) if kept is not None else (None,)))
+                    corpus = corpus_fingerprint(termbase.document_hashes())
+                    termbase.set_count_snapshot(*((snapshot_key(corpus, dictionary), *kept) if kept is not None
+                                                  else (None,)))
                     outcome = termbase.upsert_mined_terms(entries)
                     report.added, report.updated, report.retired = (
                         outcome["added"], outcome["updated"], outcome["retired"])
                     report.returned = outcome.get("returned", 0)
                     termbase.set_meta("settings", fingerprint)
                     termbase.set_meta("segmenter", dictionary)
-                    termbase.set_meta("corpus_fingerprint", corpus_fingerprint(termbase.document_hashes()))
+                    termbase.set_meta("corpus_fingerprint", corpus)
                 # Dates follow this build's paths (and --date-pattern); the entries' sightings
                 # and periods follow the documents and entries the termbase now holds.
                 redated = dates.assign_dates(termbase, cleaned, file_date_pattern)
