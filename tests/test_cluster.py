@@ -19,22 +19,12 @@ from glossary.export import export
 from glossary.pipeline import build
 from glossary.store import Termbase
 
+from corpus_support import PEOPLES_DAILY, files_until  # noqa: E402
+
 distributed = pytest.importorskip("distributed", reason="the cluster extra is not installed")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-PEOPLES_DAILY = ROOT.parent / "shared" / "corpora" / "peoples_daily_2019_2020"
-
-
-def files_until(folder: Path, megabytes: float) -> list[Path]:
-    """The files of folder in path order until their size reaches `megabytes`."""
-    chosen, size = [], 0
-    for path in sorted(folder.rglob("*.txt")):
-        if size >= megabytes * 1e6:
-            break
-        chosen.append(path)
-        size += path.stat().st_size
-    return chosen
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import random
 import shutil
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -19,7 +18,8 @@ from glossary.mine import MiningSettings, frequency_floors
 from glossary.pipeline import build, stored_snapshot
 from glossary.store import Termbase, unpack
 
-PEOPLES_DAILY = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "peoples_daily_2019_2020"
+from corpus_support import PEOPLES_DAILY, files_until
+
 
 
 def _counts(ngrams: Counter, tokens: int) -> DocumentCounts:
@@ -72,7 +72,7 @@ def test_adding_a_document_counts_only_it_and_mines_as_a_full_build(tmp_path, se
         # The seeds are too small for terms at a floor this high: the counts are compared below,
         # the terms on People's Daily (next test).
         assert [tuple(r) for r in one.connection.execute(query)] == [tuple(r) for r in other.connection.execute(query)]
-        (_, keep, blob), (_, fresh_keep, fresh_blob) = one.count_snapshot(), other.count_snapshot()
+        (_, keep, blob), (_, _, fresh_blob) = one.count_snapshot(), other.count_snapshot()
         kept, full = DocumentCounts.from_json(unpack(blob)), DocumentCounts.from_json(unpack(fresh_blob))
         assert keep > 1, "the snapshot kept every n-gram: the promise went untested"
         floor = min(frequency_floors(settings, full.tokens).values())
@@ -86,12 +86,7 @@ def test_on_peoples_daily_an_added_article_gives_the_terms_of_a_full_build(tmp_p
     if not PEOPLES_DAILY.is_dir():
         pytest.skip(f"{PEOPLES_DAILY} is absent (see ../shared/corpora/README.md)")
     files = sorted(PEOPLES_DAILY.rglob("*.txt"))
-    chosen, size = [], 0
-    for path in files:
-        if size >= 2e6:
-            break
-        chosen.append(path)
-        size += path.stat().st_size
+    chosen = files_until(PEOPLES_DAILY, 2)
     corpus, grown, fresh = tmp_path / "corpus", tmp_path / "grown.sqlite3", tmp_path / "fresh.sqlite3"
     corpus.mkdir()
     for path in chosen:
