@@ -93,6 +93,11 @@ def statistical_score(score: float, reasons: str) -> float:
     return float(match.group(1)) if match else score
 
 
+def cut_score(entry: dict) -> float:
+    """A cached entry's statistical score (caches from before termhood hold only the score)."""
+    return entry.get("statistical", entry["score"])
+
+
 def cached_entries(corpus: str, megabytes: float | None, settings, jobs: int, rebuild: bool) -> tuple[list[dict], float]:
     from dataclasses import asdict
 
@@ -191,7 +196,7 @@ def compare(baseline: list[dict], current: set[str], judged: dict[str, tuple[str
 def calibrate(entries: list[dict], judged: dict[str, tuple[str, str]]) -> None:
     """Judged precision by window of the statistical score (what --min-score cuts), whatever
     sample the judgments came from."""
-    entries = sorted(entries, key=lambda e: -e.get("statistical", e["score"]))
+    entries = sorted(entries, key=lambda e: -cut_score(e))
     windows = [(1, 100), (101, 200), (201, 300), (301, 400), (401, 600), (601, 1000), (1001, 2000), (2001, 4000),
                (4001, None)]
     for start, end in windows:
@@ -200,7 +205,7 @@ def calibrate(entries: list[dict], judged: dict[str, tuple[str, str]]) -> None:
             break
         verdicts = [judged[e["term"]][0] for e in part if e["term"] in judged]
         good = verdicts.count("good")
-        print(f"ranks {start}-{end or 'end'}: statistical score from {part[0].get('statistical', part[0]['score']):g}; "
+        print(f"ranks {start}-{end or 'end'}: statistical score from {cut_score(part[0]):g}; "
               f"judged {len(verdicts)}, "
               f"good {good} = {good / max(len(verdicts), 1):.0%}")
 
@@ -236,7 +241,7 @@ def main() -> None:
         entries, size = cached_entries(arguments.corpus, arguments.megabytes, settings, arguments.jobs,
                                        arguments.rebuild)
     if arguments.cut is not None:
-        entries = [entry for entry in entries if entry.get("statistical", entry["score"]) >= arguments.cut]
+        entries = [entry for entry in entries if cut_score(entry) >= arguments.cut]
     terms = [entry["term"] for entry in entries]
     judgments = arguments.judgments or ROOT / "tests" / "data" / f"judged_{arguments.corpus}.tsv"
     judged = resolve(entries, read_judgments(judgments))
