@@ -265,19 +265,16 @@ def grow_snapshot(stored: DocumentCounts, keep: int, added: DocumentCounts, floo
     (counts, keep) under the same promise; None when the n-grams that reach `floor_of(tokens)`
     can no longer be told exactly. `stored` is changed in place."""
     ngrams = stored.ngrams
-    if keep <= 1:
-        ngrams.update(added.ngrams)  # nothing was left out: every count is exact
-    else:
-        gained = 0
-        for key, count in added.ngrams.items():
-            if key in ngrams:
-                ngrams[key] += count
-            elif count > gained:
-                gained = count
-        keep += gained
+    gained = 0
+    for key, count in added.ngrams.items():
+        if key in ngrams:
+            ngrams[key] += count
+        elif count > gained:
+            gained = count
+    keep += gained
     stored.ngrams = Counter()
     stored.add(added)
-    stored.ngrams = prune(ngrams, keep) if keep > 1 else Counter({k: v for k, v in ngrams.items() if v > 0})
+    stored.ngrams = prune(ngrams, keep)
     if keep > floor_of(stored.tokens):
         return None
     return stored, keep
