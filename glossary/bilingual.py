@@ -122,16 +122,18 @@ def import_memory(termbase: Termbase, memory: Memory, who: str, dry_run: bool = 
 def mine_termbase(termbase: Termbase) -> None:
     """Mine every stored document again (the build's own steps), with the build's settings."""
     from . import mine
-    from .pipeline import corpus_fingerprint, mine_store, settings_fingerprint
+    from .pipeline import corpus_fingerprint, findings_key, mine_store, settings_fingerprint
 
     settings = _settings(termbase)
     dictionary = mine.prepare_segmenter()
-    entries, _, _ = mine_store(termbase, settings)
+    mined = mine_store(termbase, settings)
+    corpus = corpus_fingerprint(termbase.document_hashes())
     termbase.set_count_snapshot(None)  # counts of the documents before: no use to the next build
-    termbase.upsert_mined_terms(entries)
+    termbase.set_found_snapshot(findings_key(corpus, dictionary), *mined.found)
+    termbase.upsert_mined_terms(mined.entries)
     termbase.set_meta("settings", settings_fingerprint(settings))
     termbase.set_meta("segmenter", dictionary)
-    termbase.set_meta("corpus_fingerprint", corpus_fingerprint(termbase.document_hashes()))
+    termbase.set_meta("corpus_fingerprint", corpus)
 
 
 def has_memories(termbase: Termbase) -> bool:

@@ -251,6 +251,8 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
             f"{n} {reason}" for reason, n in sorted(report.records_skipped.items())))
     if report.counts_reused:
         click.echo("counted only the new documents: the stored ones' merged counts were kept from the last build")
+    if report.findings_reused:
+        click.echo("searched only the new documents for terms the last build had looked for")
     if report.unchanged:
         click.echo("corpus and settings unchanged: terms left as they were")
     else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
@@ -68,6 +69,18 @@ class Occurrences:
     reopened: int = field(default=0, repr=False)  # how often closed terms were opened again
 
 
+def surface_owners(terms: list[Term]) -> dict[str, str]:
+    """Each string searched for and the term it is found for: the term itself and its variants
+    (a variant two terms share goes to the first)."""
+    surfaces: dict[str, str] = {}
+    for term in terms:
+        surfaces[term.term] = term.term
+        for variant in term.variants:
+            surfaces.setdefault(variant, term.term)
+    # Sentences are joined with newlines to be searched at once; no sentence holds one.
+    return {surface: owner for surface, owner in surfaces.items() if surface and "\n" not in surface}
+
+
 def _automaton(patterns: list[str]):
     import ahocorasick_rs
 
@@ -88,13 +101,8 @@ class TermLocator:
         # A pass after screening takes frequencies and document counts from the screening.
         self.counting = counting
         self._open: tuple | None = None  # (Occurrences, terms left out, automaton, pattern indexes)
-        surfaces: dict[str, str] = {}
-        for term in terms:
-            surfaces[term.term] = term.term
-            for variant in term.variants:
-                surfaces.setdefault(variant, term.term)
-        # Sentences are joined with newlines to be searched at once; no sentence holds one.
-        self.patterns = [surface for surface in surfaces if surface and "\n" not in surface]
+        surfaces = surface_owners(terms)
+        self.patterns = list(surfaces)
         self.terms = [surfaces[surface] for surface in self.patterns]  # by pattern index
         self.automaton = _automaton(self.patterns) if self.patterns else None
         # Neighbours feed the boundary test; a pass after screening does not need them.
@@ -401,3 +409,93 @@ def locate_all(documents: Iterable[CleanDocument], terms: list[Term], counts_onl
     for document in documents:
         locator.locate(document, found)
     return found
+
+
+# --- what a build found, kept for the next one ---
+#
+# Each term is found independently of the others (matches overlap; examples and expansions are
+# chosen per term), and what documents say about a term adds up in any order
+# (merge_occurrences). So what the last build found of a term, plus what the documents added
+# since say, is what a pass over every document gives, as long as the term is looked for the
+# same way: the same surfaces, its neighbours tallied or not, a slogan or not.
+
+
+def term_signatures(terms: list[Term], neighbours: bool) -> dict[str, str]:
+    """How each term is looked for, as a string to compare with a later build's."""
+    surfaces: dict[str, list[str]] = defaultdict(list)
+    for surface, owner in surface_owners(terms).items():
+        surfaces[owner].append(surface)
+    return {term.term: json.dumps([sorted(surfaces.get(term.term, ())),
+                                   neighbours and bool(term.statistical or term.category == CATEGORY_SLOGAN),
+                                   term.category == CATEGORY_SLOGAN], ensure_ascii=False)
+            for term in terms}
+
+
+def restrict(found: Occurrences, terms: set[str]) -> Occurrences:
+    """What `found` holds of `terms` only (a new Occurrences; examples pruned to what can be chosen)."""
+    return Occurrences(
+        frequency=Counter({term: n for term, n in found.frequency.items() if term in terms}),
+        documents=Counter({term: n for term, n in found.documents.items() if term in terms}),
+        traditional=defaultdict(Counter, {term: Counter(forms) for term, forms in found.traditional.items()
+                                          if term in terms}),
+        contexts=defaultdict(list, {term: prune_contexts(contexts) for term, contexts in found.contexts.items()
+                                    if term in terms}),
+        expansions={term: expansion for term, expansion in found.expansions.items() if term in terms},
+        left=Counter({key: n for key, n in found.left.items() if key[0] in terms}),
+        right=Counter({key: n for key, n in found.right.items() if key[0] in terms}))
+
+
+@dataclass
+class FoundSnapshot:
+    """What one pass of a build found of its terms in all the documents it had, and how it
+    looked for each (term_signatures)."""
+
+    signatures: dict[str, str]
+    found: Occurrences
+    neighbours: bool
+
+    @classmethod
+    def of(cls, terms: list[Term], found: Occurrences, neighbours: bool) -> "FoundSnapshot":
+        return cls(term_signatures(terms, neighbours), found, neighbours)
+
+    def split(self, terms: list[Term]) -> tuple[Occurrences, list[Term]]:
+        """What the snapshot says of the `terms` looked for as it looked for them, and the
+        terms it cannot vouch for (to be looked for in the documents it covers)."""
+        current = term_signatures(terms, self.neighbours)
+        known = {term for term, signature in current.items() if self.signatures.get(term) == signature}
+        return restrict(self.found, known), [term for term in terms if term.term not in known]
+
+    def to_json(self) -> dict:
+        found = self.found
+
+        def by_term(pairs: Counter) -> dict:
+            grouped: dict[str, dict[str, int]] = defaultdict(dict)
+            for (term, context), count in pairs.items():
+                grouped[term][context] = count
+            return grouped
+
+        return {"signatures": self.signatures, "neighbours": self.neighbours,
+                "frequency": dict(found.frequency), "documents": dict(found.documents),
+                "traditional": {term: dict(forms) for term, forms in found.traditional.items()},
+                "contexts": {term: [{key: value for key, value in context.__dict__.items() if key != "quality"}
+                                   for context in prune_contexts(contexts)]
+                             for term, contexts in found.contexts.items()},
+                "expansions": {term: list(expansion) for term, expansion in found.expansions.items()},
+                "left": by_term(found.left), "right": by_term(found.right)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "FoundSnapshot":
+        def pairs(grouped: dict) -> Counter:
+            return Counter({(term, context): count for term, contexts in grouped.items()
+                            for context, count in contexts.items()})
+
+        contexts = defaultdict(list)
+        for term, items in data["contexts"].items():
+            contexts[term] = [Context(**item) for item in items]
+        found = Occurrences(
+            frequency=Counter(data["frequency"]), documents=Counter(data["documents"]),
+            traditional=defaultdict(Counter, {term: Counter(forms) for term, forms in data["traditional"].items()}),
+            contexts=contexts,
+            expansions={term: (components, name) for term, (components, name) in data["expansions"].items()},
+            left=pairs(data["left"]), right=pairs(data["right"]))
+        return cls(data["signatures"], found, data["neighbours"])

@@ -24,13 +24,14 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field, replace
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple
 
 from . import dates, formats, mine, timeline
 from .clean import CLEANER_VERSION, CleanDocument, Sentence, clean_document, document_name
 from .errors import GlossaryError
+from .locate import FoundSnapshot
 from .read import document_from_bytes, find_documents, raw_from_record, source_digest
 from .counting import counting_fingerprint, grow_snapshot, merge_spilled, prune, snapshot_keep, spill_ngrams_of
 from .store import Termbase, document_counts, documents_counts, pack, pack_stream, pack_tokens, unpack
@@ -65,6 +66,7 @@ class BuildReport:
     resumed: dict[str, int] = field(default_factory=dict)  # archive → bytes an earlier build read, not read again
     cluster: object = None  # cluster.ClusterStats of a build on a Dask cluster
     counts_reused: bool = False  # the stored documents' counts came from the last build, not a recount
+    findings_reused: bool = False  # the stored documents were searched only for terms new to this build
     timeline: "TimelineSummary | None" = None  # documents' dates, undated ones named
 
 
@@ -369,6 +371,24 @@ def stored_snapshot(termbase: Termbase, known: Iterable[str], segmenter: str
     return row[1], mine.DocumentCounts.from_json(unpack(row[2]))
 
 
+def findings_key(corpus: str, segmenter: str) -> str:
+    """Whose findings a found snapshot holds: the documents of `corpus`, searched by this
+    release (its code decides what is found) with this segmenter (it decides which places
+    stand inside a longer word)."""
+    from .enrich import release_key
+
+    return f"{corpus} {segmenter} {release_key()}"
+
+
+def stored_findings(termbase: Termbase, known: Iterable[str], segmenter: str
+                    ) -> tuple[FoundSnapshot, FoundSnapshot] | None:
+    """What the last build found (screening, locating), when it searched the documents `known`."""
+    row = termbase.found_snapshot()
+    if row is None or row[0] != findings_key(corpus_fingerprint(set(known)), segmenter):
+        return None
+    return FoundSnapshot.from_json(unpack(row[1])), FoundSnapshot.from_json(unpack(row[2]))
+
+
 def build(
     paths: list[str],
     db_path: str | None = None,
@@ -497,12 +517,14 @@ def build(
                         warm_up.start()
                     warm_up.join()
                     snapshot = None if retokenized else stored_snapshot(termbase, known, dictionary)
-                    entries, kept, report.counts_reused = mine_store(termbase, settings, pool, jobs, new_counts,
-                                                                     known, spill, snapshot)
+                    mined = mine_store(termbase, settings, pool, jobs, new_counts, known, spill, snapshot,
+                                       stored_findings(termbase, known, dictionary))
+                    report.counts_reused, report.findings_reused = mined.counts_reused, mined.found_reused
                     corpus = corpus_fingerprint(termbase.document_hashes())
-                    termbase.set_count_snapshot(*((snapshot_key(corpus, dictionary), *kept) if kept is not None
-                                                  else (None,)))
-                    outcome = termbase.upsert_mined_terms(entries)
+                    termbase.set_count_snapshot(*((snapshot_key(corpus, dictionary), *mined.kept_counts)
+                                                  if mined.kept_counts is not None else (None,)))
+                    termbase.set_found_snapshot(findings_key(corpus, dictionary), *mined.found)
+                    outcome = termbase.upsert_mined_terms(mined.entries)
                     report.added, report.updated, report.retired = (
                         outcome["added"], outcome["updated"], outcome["retired"])
                     report.returned = outcome.get("returned", 0)
@@ -660,20 +682,29 @@ def _warm_up(enriching: bool) -> None:
         _pypinyin()
 
 
+class Mined(NamedTuple):
+    """What mine_store gives a build: the entries, and what to keep for the next build."""
+
+    entries: list[dict]
+    kept_counts: tuple[int, bytes] | None  # (keep, packed merged counts), or None
+    counts_reused: bool  # the stored documents' counts came from the count snapshot
+    found: tuple[bytes, bytes]  # packed FoundSnapshots of the screening and the locating pass
+    found_reused: bool  # the stored documents were searched only for terms the snapshot lacked
+
+
 def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, jobs: int = 1,
                new_counts: mine.DocumentCounts | None = None, known: set[str] | None = None,
-               spill: str | None = None, snapshot: tuple[int, mine.DocumentCounts] | None = None
-               ) -> tuple[list[dict], tuple[int, bytes] | None, bool]:
-    """Select, locate and enrich terms from every document the termbase holds: (entries, the
-    merged counts to keep for the next build as (keep, packed counts) or None, and whether the
-    stored documents' counts came from `snapshot` rather than a recount).
+               spill: str | None = None, snapshot: tuple[int, mine.DocumentCounts] | None = None,
+               found: tuple[FoundSnapshot, FoundSnapshot] | None = None) -> Mined:
+    """Select, locate and enrich terms from every document the termbase holds.
 
     `new_counts` are the merged counts of the documents this build added (already in memory);
     the counts of the documents stored before (`known`) are those of `snapshot`, the counts
     the last build kept (counting.grow_snapshot), or else are read from the termbase and
     counted again. With a `spill` folder, the n-grams of both are in that folder
     (counting.spill_ngrams), merged here and pruned below the lowest frequency a candidate
-    needs (scoring.frequency_floors).
+    needs (scoring.frequency_floors). `found` is what the last build found in the documents
+    `known` (screening, locating): those documents are searched only for the terms it lacks.
     """
     from .curate import apply_merges
 
@@ -716,10 +747,17 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
     kept = None
     terms = mine.select_terms(selecting, settings)
     terms = apply_merges(terms, dict(termbase.connection.execute("SELECT variant, canonical FROM merges")))
-    # In name order: examples rank by document name, and locating relies on it to stop early.
-    rows = sorted(termbase.stored_document_blobs(), key=_name_and_hash)
+    if found is not None and known is None:
+        found = None  # without the stored documents named, what is new cannot be told apart
+    added_documents = None if found is None else set(termbase.document_hashes()) - set(known)
 
-    def locate(located_terms, counts_only):
+    @lru_cache(maxsize=None)
+    def documents(which: str) -> list[tuple]:
+        # In name order: examples rank by document name, and locating relies on it to stop early.
+        only = {"all": None, "added": added_documents, "stored": known}[which]
+        return sorted(termbase.stored_document_blobs(only), key=_name_and_hash)
+
+    def search(rows: list[tuple], located_terms: list[mine.Term], counts_only: bool) -> mine.Occurrences:
         if pool is not None and len(rows) > 1:
             # Each batch keeps name order (every n-th document). Screening has no order to
             # keep, so it runs in more, smaller batches: their partial counts, merged as they
@@ -729,16 +767,30 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
             return mine.merge_occurrences(bounded_map(pool, locate_batch, batches, jobs + 1), consume=True)
         return locate_batch((rows, located_terms, counts_only))
 
+    def locate(located_terms: list[mine.Term], counts_only: bool, last: FoundSnapshot | None
+               ) -> tuple[mine.Occurrences, bytes]:
+        """What every document says of the terms, and that packed for the next build."""
+        if last is None:
+            result = search(documents("all"), located_terms, counts_only)
+        else:
+            vouched, unvouched = last.split(located_terms)
+            parts = [vouched, search(documents("added"), located_terms, counts_only)]
+            if unvouched:
+                parts.append(search(documents("stored"), unvouched, counts_only))
+            result = mine.merge_occurrences(parts, consume=True)
+        return result, pack(FoundSnapshot.of(located_terms, result, neighbours=counts_only).to_json())
+
     # Two passes: counting screens the candidates cheaply; contexts are looked for only for
     # the terms that pass (most candidates do not).
-    counted = locate(terms, True)
+    counted, screened_found = locate(terms, True, found and found[0])
     terms = mine.screen_terms(terms, counted, settings)
-    located = locate(worth_locating(terms, counted, settings, counts.tokens), False)
+    located, located_found = locate(worth_locating(terms, counted, settings, counts.tokens), False,
+                                    found and found[1])
     # A term is found exactly where screening found it: the same surfaces in the same sentences.
     located.frequency, located.documents = counted.frequency, counted.documents
     finished = mine.finish_terms(terms, located, settings, screened=True, corpus_tokens=counts.tokens)
     entries = enrich_terms(finished, termbase.cached_enrichments(), pool, jobs)
-    return entries, kept_packed, reused
+    return Mined(entries, kept_packed, reused, (screened_found, located_found), found is not None)
 
 
 def worth_locating(terms: list[mine.Term], counted: mine.Occurrences, settings: mine.MiningSettings,

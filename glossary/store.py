@@ -282,6 +282,18 @@ MIGRATIONS.append("""
 MIGRATIONS.append("""
     ALTER TABLE sources ADD COLUMN stat TEXT NOT NULL DEFAULT '';
     """)
+# What the last build found of its candidates (screening) and of its kept terms (examples,
+# traditional forms, expansions) in all its documents: a build that only adds documents looks
+# in those alone for the terms looked for the same way (locate.FoundSnapshot). `key` names
+# the documents and the release that looked.
+MIGRATIONS.append("""
+    CREATE TABLE found_snapshot (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        key TEXT NOT NULL,
+        screened BLOB NOT NULL,
+        located BLOB NOT NULL
+    );
+    """)
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a command waits for another one writing the termbase
 ENGLISH_WORD_RE = re.compile(r"[a-z]{3,}")
 
@@ -644,15 +656,32 @@ class Termbase:
             self.connection.execute("INSERT INTO count_snapshot(id, key, keep, counts) VALUES (1, ?, ?, ?)",
                                     (key, keep, counts))
 
+    def found_snapshot(self) -> tuple[str, bytes, bytes] | None:
+        """(key, packed screening findings, packed located findings) the last build kept, if any."""
+        row = self.connection.execute("SELECT key, screened, located FROM found_snapshot").fetchone()
+        return tuple(row) if row else None
+
+    def set_found_snapshot(self, key: str | None, screened: bytes = b"", located: bytes = b"") -> None:
+        """Keep these findings for the next build (None: forget them)."""
+        self.connection.execute("DELETE FROM found_snapshot")
+        if key is not None:
+            self.connection.execute("INSERT INTO found_snapshot(id, key, screened, located) VALUES (1, ?, ?, ?)",
+                                    (key, screened, located))
+
     def stored_counts(self, only: set[str] | None = None) -> Iterator:
         """The stored partial counts of every document, or of the documents with hashes in `only`."""
         for counts, tokens in self.stored_count_blobs(only):
             yield document_counts(counts, tokens)
 
-    def stored_document_blobs(self) -> list[tuple]:
-        """(hash, path, encoding, script, packed sentences) of every document, in hash order."""
+    def stored_document_blobs(self, only: Iterable[str] | None = None) -> list[tuple]:
+        """(hash, path, encoding, script, packed sentences) of every document, or of those with
+        hashes in `only`, in hash order."""
+        if only is None:
+            return [tuple(row) for row in self.connection.execute(
+                "SELECT hash, path, encoding, script, sentences FROM documents ORDER BY hash")]
         return [tuple(row) for row in self.connection.execute(
-            "SELECT hash, path, encoding, script, sentences FROM documents ORDER BY hash")]
+            "SELECT hash, path, encoding, script, sentences FROM documents "
+            "WHERE hash IN (SELECT value FROM json_each(?)) ORDER BY hash", (json.dumps(sorted(only)),))]
 
     # --- terms ---
 
