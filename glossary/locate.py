@@ -6,7 +6,6 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
@@ -425,9 +424,10 @@ def term_signatures(terms: list[Term], neighbours: bool) -> dict[str, str]:
     surfaces: dict[str, list[str]] = defaultdict(list)
     for surface, owner in surface_owners(terms).items():
         surfaces[owner].append(surface)
-    return {term.term: json.dumps([sorted(surfaces.get(term.term, ())),
-                                   neighbours and bool(term.statistical or term.category == CATEGORY_SLOGAN),
-                                   term.category == CATEGORY_SLOGAN], ensure_ascii=False)
+    # Fields joined by a control character no surface holds (cleaning removes them).
+    return {term.term: "\x1f".join([*sorted(surfaces.get(term.term, ())),
+                                    "N" if neighbours and (term.statistical or term.category == CATEGORY_SLOGAN) else "",
+                                    "S" if term.category == CATEGORY_SLOGAN else ""])
             for term in terms}
 
 

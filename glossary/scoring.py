@@ -656,9 +656,17 @@ def cuts_a_word(term: str, left: Counter | None, right: Counter | None, frequenc
     四项基本)."""
     if frequency <= 0:
         return False
+    needed = max(2, share * frequency)
     for side, counter in (("left", left), ("right", right)):
-        crossing = 0
-        for context, count in (counter or {}).items():
+        if not counter:
+            continue
+        crossing, unread = 0, sum(counter.values())
+        # The commonest contexts first: segmenting stops once the rest cannot change the answer
+        # (most candidates are no fragment, and most of their contexts are rare).
+        for context, count in sorted(counter.items(), key=_by_count):
+            if crossing + unread < needed:
+                break
+            unread -= count
             if side == "left":
                 context = context.rsplit("\n", 1)[-1]
                 if context and _crosses(context + term, len(context), "left", whole_word):
@@ -667,9 +675,13 @@ def cuts_a_word(term: str, left: Counter | None, right: Counter | None, frequenc
                 context = context.split("\n", 1)[0]
                 if context and _crosses(term + context, len(term), "right", whole_word):
                     crossing += count
-        if crossing >= 2 and crossing >= share * frequency:
-            return True
+            if crossing >= needed:
+                return True
     return False
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
 
 
 @lru_cache(maxsize=262144)
