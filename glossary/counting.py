@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import operator
 import os
 import pickle
 import re
 import tempfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -67,12 +69,6 @@ class DocumentCounts:
             "meetings": dict(self.meetings),
             "quoted": dict(self.quoted),
         }
-
-    def json_view(self) -> dict:
-        """What to_json gives, holding the counters themselves rather than copies of them."""
-        return {"tokens": self.tokens, "documents": self.documents, "unigrams": self.unigrams, "ngrams": self.ngrams,
-                "slogans": self.slogans, "quoted_slogans": self.quoted_slogans, "meetings": self.meetings,
-                "quoted": self.quoted}
 
     @classmethod
     def from_json(cls, data: dict) -> "DocumentCounts":
@@ -252,7 +248,46 @@ def counting_fingerprint(segmenter: str) -> str:
     """What the counts of stored tokens depend on besides the documents: the segmenter, the
     edge words and the n-gram limits."""
     words = "\n".join(sorted(_edge_set()))
-    return hashlib.sha256(f"{segmenter}\n{MAX_TOKENS} {MAX_TERM_CHARS}\n{words}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{segmenter}\n{MAX_TOKENS} {MAX_TERM_CHARS} {SNAPSHOT_FORMAT}\n{words}".encode()
+                          ).hexdigest()[:16]
+
+
+_COUNTERS = ("unigrams", "ngrams", "slogans", "quoted_slogans", "meetings", "quoted")
+SNAPSHOT_FORMAT = "columns 1"  # part of counting_fingerprint: a snapshot in another format is not read
+
+
+def pack_snapshot(counts: DocumentCounts) -> bytes:
+    """Merged counts as compressed columns: per counter its keys joined by newlines (no key
+    holds one: they come from single sentences) and its counts joined by spaces. Splitting
+    them back runs at C speed, several times faster than reading a JSON object of as many keys."""
+    columns: list[bytes] = []
+    sizes = {}
+    for name in _COUNTERS:
+        counter = getattr(counts, name)
+        keys, values = "\n".join(counter).encode("utf-8"), " ".join(map(str, counter.values())).encode()
+        columns += [keys, values]
+        sizes[name] = [len(counter), len(keys), len(values)]
+    header = json.dumps({"tokens": counts.tokens, "documents": counts.documents, "columns": sizes}).encode()
+    compressor = zlib.compressobj(1)
+    parts = [compressor.compress(len(header).to_bytes(4, "big") + header)]
+    parts += [compressor.compress(column) for column in columns]
+    return b"".join(parts) + compressor.flush()
+
+
+def unpack_snapshot(blob: bytes) -> DocumentCounts:
+    data = zlib.decompress(blob)
+    length = int.from_bytes(data[:4], "big")
+    header = json.loads(data[4:4 + length])
+    counts = DocumentCounts(tokens=header["tokens"], documents=header["documents"])
+    at = 4 + length
+    for name in _COUNTERS:
+        entries, key_bytes, value_bytes = header["columns"][name]
+        keys = data[at:at + key_bytes].decode("utf-8")
+        values = data[at + key_bytes:at + key_bytes + value_bytes].split()
+        at += key_bytes + value_bytes
+        if entries:
+            setattr(counts, name, Counter(dict(zip(keys.split("\n"), map(int, values)))))
+    return counts
 
 
 def prune(ngrams: dict[str, int], floor: int) -> Counter:

@@ -33,8 +33,9 @@ from .clean import CLEANER_VERSION, CleanDocument, Sentence, clean_document, doc
 from .errors import GlossaryError
 from .locate import FoundSnapshot
 from .read import document_from_bytes, find_documents, raw_from_record, source_digest
-from .counting import counting_fingerprint, grow_snapshot, merge_spilled, prune, snapshot_keep, spill_ngrams_of
-from .store import Termbase, document_counts, documents_counts, pack, pack_stream, pack_tokens, unpack
+from .counting import (counting_fingerprint, grow_snapshot, merge_spilled, pack_snapshot, prune, snapshot_keep,
+                       spill_ngrams_of, unpack_snapshot)
+from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
 
 if TYPE_CHECKING:
     from .timeline import TimelineSummary
@@ -368,7 +369,7 @@ def stored_snapshot(termbase: Termbase, known: Iterable[str], segmenter: str
     row = termbase.count_snapshot()
     if row is None or row[0] != snapshot_key(corpus_fingerprint(set(known)), segmenter):
         return None
-    return row[1], mine.DocumentCounts.from_json(unpack(row[2]))
+    return row[1], unpack_snapshot(row[2])
 
 
 def findings_key(corpus: str, segmenter: str) -> str:
@@ -742,7 +743,7 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
     # Selection sees the n-grams that reach the floor, however they were merged.
     selecting = replace(counts, ngrams=prune(counts.ngrams, lowest_floor(counts.tokens)))
     # The counts to keep are packed now, and the n-grams below the floor let go before locating.
-    kept_packed = (kept[1], pack_stream(kept[0].json_view())) if kept is not None else None
+    kept_packed = (kept[1], pack_snapshot(kept[0])) if kept is not None else None
     counts = selecting
     kept = None
     terms = mine.select_terms(selecting, settings)

@@ -337,21 +337,6 @@ def pack(value) -> bytes:
     return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
 
 
-def pack_stream(value: dict) -> bytes:
-    """pack(value) for a dict of large parts (merged counts) without the JSON text of all of
-    them in memory at once: each part is encoded (at the C encoder's speed) and compressed in
-    turn."""
-    compressor = zlib.compressobj(1)
-    parts = []
-    for number, (key, item) in enumerate(value.items()):
-        text = ("{" if number == 0 else ",") + json.dumps(key) + ":" + json.dumps(
-            item, ensure_ascii=False, separators=(",", ":"))
-        parts.append(compressor.compress(text.encode("utf-8")))
-    parts.append(compressor.compress(b"}" if value else b"{}"))
-    parts.append(compressor.flush())
-    return b"".join(parts)
-
-
 def unpack(blob: bytes):
     return json.loads(zlib.decompress(blob).decode("utf-8"))
 

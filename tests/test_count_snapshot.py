@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from glossary.cli import main
-from glossary.counting import DocumentCounts, grow_snapshot, prune
+from glossary.counting import DocumentCounts, grow_snapshot, pack_snapshot, prune, unpack_snapshot
 from glossary.mine import MiningSettings, frequency_floors
 from glossary.pipeline import build, stored_snapshot
-from glossary.store import Termbase, unpack
+from glossary.store import Termbase
 
 from corpus_support import PEOPLES_DAILY, files_until
 
@@ -73,7 +73,7 @@ def test_adding_a_document_counts_only_it_and_mines_as_a_full_build(tmp_path, se
         # the terms on People's Daily (next test).
         assert [tuple(r) for r in one.connection.execute(query)] == [tuple(r) for r in other.connection.execute(query)]
         (_, keep, blob), (_, _, fresh_blob) = one.count_snapshot(), other.count_snapshot()
-        kept, full = DocumentCounts.from_json(unpack(blob)), DocumentCounts.from_json(unpack(fresh_blob))
+        kept, full = unpack_snapshot(blob), unpack_snapshot(fresh_blob)
         assert keep > 1, "the snapshot kept every n-gram: the promise went untested"
         floor = min(frequency_floors(settings, full.tokens).values())
         assert keep <= floor and prune(kept.ngrams, floor) == prune(full.ngrams, floor)
@@ -101,8 +101,8 @@ def test_on_peoples_daily_an_added_article_gives_the_terms_of_a_full_build(tmp_p
     with Termbase(grown) as one, Termbase(fresh) as other:
         rows = [tuple(r) for r in one.connection.execute(query)]
         assert len(rows) >= 4 and rows == [tuple(r) for r in other.connection.execute(query)]
-        kept = DocumentCounts.from_json(unpack(one.count_snapshot()[2]))
-        full = DocumentCounts.from_json(unpack(other.count_snapshot()[2]))
+        kept = unpack_snapshot(one.count_snapshot()[2])
+        full = unpack_snapshot(other.count_snapshot()[2])
         floor = min(frequency_floors(settings, full.tokens).values())
         assert one.count_snapshot()[1] > 1 and prune(kept.ngrams, floor) == prune(full.ngrams, floor)
 
@@ -131,3 +131,15 @@ def test_the_build_says_when_it_counted_only_the_new_documents(tmp_path, seed_pa
     shutil.copy(seed_paths[4], corpus / seed_paths[4].name)
     result = runner.invoke(main, arguments)
     assert result.exit_code == 0 and "counted only the new documents" in result.output, result.output
+
+
+def test_a_snapshot_reads_back_as_it_was_packed(cleaned_seeds):
+    from glossary.counting import count_document
+
+    counts = DocumentCounts()
+    for document in cleaned_seeds.values():
+        counts.add(count_document(document))
+    assert counts.ngrams and counts.slogans and counts.quoted
+    counts.meetings = Counter()  # an empty counter reads back empty
+    again = unpack_snapshot(pack_snapshot(counts))
+    assert again.to_json() == counts.to_json()
