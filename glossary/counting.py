@@ -16,7 +16,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
 
 from . import segment
 from .clean import CleanDocument, Sentence, cjk_count
@@ -294,22 +294,34 @@ def prune(ngrams: dict[str, int], floor: int) -> Counter:
     return Counter({key: count for key, count in ngrams.items() if count >= floor})
 
 
-def grow_snapshot(stored: DocumentCounts, keep: int, added: DocumentCounts, floor_of
-                  ) -> tuple[DocumentCounts, int] | None:
+def grow_snapshot(stored: DocumentCounts, keep: int, added: DocumentCounts, floor_of,
+                  count_stored: Callable[[list[str]], Counter]) -> tuple[DocumentCounts, int] | None:
     """`stored` (n-grams from `keep` up) with the complete counts `added` of new documents, as
-    (counts, keep) under the same promise; None when the n-grams that reach `floor_of(tokens)`
-    can no longer be told exactly. `stored` is changed in place."""
+    (counts, keep) under the same promise, the n-grams that reach `floor_of(tokens)` exact.
+
+    An n-gram the snapshot left out (seen fewer than `keep` times) that the new documents may
+    have carried to the floor is counted again in the stored documents alone
+    (`count_stored(keys)`, exact counts), so `keep` only grows by what the others gained and
+    stays at or below the floor. None only if the floor fell below `keep`. `stored` is changed
+    in place."""
     ngrams = stored.ngrams
-    gained = 0
+    stored.ngrams = Counter()
+    stored.add(added)
+    floor = floor_of(stored.tokens)
+    if keep > floor:
+        return None
+    left_out: dict[str, int] = {}
     for key, count in added.ngrams.items():
         if key in ngrams:
             ngrams[key] += count
-        elif count > gained:
-            gained = count
-    keep += gained
-    stored.ngrams = Counter()
-    stored.add(added)
+        else:
+            left_out[key] = count
+    uncertain = [key for key, count in left_out.items() if keep - 1 + count >= floor]
+    if uncertain:
+        exact = count_stored(uncertain)
+        for key in uncertain:
+            ngrams[key] = exact.get(key, 0) + left_out.pop(key)
+    # Every n-gram still left out was seen fewer than keep - 1 + its gain (< floor) times.
+    keep += max(left_out.values(), default=0)
     stored.ngrams = prune(ngrams, keep)
-    if keep > floor_of(stored.tokens):
-        return None
     return stored, keep

@@ -35,7 +35,7 @@ from .locate import FoundSnapshot
 from .read import document_from_bytes, find_documents, raw_from_record, source_digest
 from .counting import (counting_fingerprint, grow_snapshot, merge_spilled, pack_snapshot, prune, snapshot_keep,
                        spill_ngrams_of, unpack_snapshot)
-from .store import Termbase, document_counts, documents_counts, pack, pack_tokens, unpack
+from .store import Termbase, document_counts, documents_counts, ngram_counts_in, pack, pack_tokens, unpack
 
 if TYPE_CHECKING:
     from .timeline import TimelineSummary
@@ -719,7 +719,8 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
         added = mine.DocumentCounts()
         added.add(new_counts)
         added.ngrams = Counter(merge_spilled(spill, 1, mapper))  # so far only the new documents
-        kept = grow_snapshot(snapshot[1], snapshot[0], added, lowest_floor)
+        kept = grow_snapshot(snapshot[1], snapshot[0], added, lowest_floor,
+                             partial(count_in_stored, termbase, known or set(), mapper, jobs))
     reused = kept is not None
     if kept is not None:
         counts = kept[0]
@@ -792,6 +793,16 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
     finished = mine.finish_terms(terms, located, settings, screened=True, corpus_tokens=counts.tokens)
     entries = enrich_terms(finished, termbase.cached_enrichments(), pool, jobs)
     return Mined(entries, kept_packed, reused, (screened_found, located_found), found is not None)
+
+
+def count_in_stored(termbase: Termbase, known: set[str], mapper, jobs: int, keys: list[str]) -> Counter:
+    """Exact counts of these n-grams in the stored documents `known` (ngram_counts_in), in batches."""
+    blobs = termbase.stored_count_blobs(only=known)
+    size = max(1, -(-len(blobs) // (jobs * 4)))
+    total: Counter = Counter()
+    for part in mapper(ngram_counts_in, [(blobs[i:i + size], keys) for i in range(0, len(blobs), size)]):
+        total.update(part)
+    return total
 
 
 def worth_locating(terms: list[mine.Term], counted: mine.Occurrences, settings: mine.MiningSettings,

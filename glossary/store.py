@@ -17,6 +17,7 @@ import os
 import re
 import sqlite3
 import zlib
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime, timezone
@@ -369,6 +370,27 @@ def documents_counts(blobs: Iterable[tuple[bytes, bytes | None]]):
             tokens.extend(unpack_tokens(tokens_blob))
     total.add(count_tokens(tokens))
     return total
+
+
+def ngram_counts_in(args: tuple[list[tuple[bytes, bytes | None]], list[str]]) -> Counter:
+    """How often each n-gram of `keys` occurs in stored documents, given as (counts, tokens)
+    blobs: exactly what count_tokens counts for them, found by searching the stored token text
+    (tokens joined by spaces) for " key " rather than counting every n-gram."""
+    import ahocorasick_rs
+
+    blobs, keys = args
+    found: Counter = Counter()
+    automaton = ahocorasick_rs.AhoCorasick([f" {key} " for key in keys])
+    wanted = set(keys)
+    for counts_blob, tokens_blob in blobs:
+        if tokens_blob is None:  # stored before migration 5: its n-grams are in its counts
+            ngrams = unpack(counts_blob)["ngrams"]
+            found.update({key: ngrams[key] for key in wanted.intersection(ngrams)})
+            continue
+        text = " " + zlib.decompress(tokens_blob).decode("utf-8") + " "
+        found.update(map(keys.__getitem__, [index for index, _, _ in
+                                            automaton.find_matches_as_indexes(text, overlapping=True)]))
+    return found
 
 
 @dataclass

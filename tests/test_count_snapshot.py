@@ -26,31 +26,52 @@ def _counts(ngrams: Counter, tokens: int) -> DocumentCounts:
     return DocumentCounts(tokens=tokens, documents=1, unigrams=Counter({"x": tokens}), ngrams=Counter(ngrams))
 
 
+def _counter_of(total: Counter):
+    """count_stored for grow_snapshot: exact counts of some keys in the stored documents."""
+    asked: list[list[str]] = []
+
+    def count_stored(keys):
+        asked.append(list(keys))
+        return Counter({key: total[key] for key in keys if key in total})
+    return count_stored, asked
+
+
 def test_growing_keeps_its_promise_and_the_counts_at_the_floor_exact():
     rng = random.Random(7)
     vocabulary = [f"w{i}" for i in range(400)]
     documents = [Counter(rng.choices(vocabulary, weights=[1 / (i + 1) for i in range(400)], k=600))
                  for _ in range(30)]
     total = sum(documents[:-1], Counter())
-    for keep in (1, 3, 6):
+    for keep, floor in ((1, 40), (3, 40), (6, 40), (6, 8), (8, 8)):
         stored = _counts(Counter({k: v for k, v in total.items() if v >= keep}), 600 * 29)
-        grown = grow_snapshot(stored, keep, _counts(documents[-1], 600), lambda tokens: 40)
+        count_stored, asked = _counter_of(total)
+        grown = grow_snapshot(stored, keep, _counts(documents[-1], 600), lambda tokens: floor, count_stored)
         assert grown is not None
         counts, new_keep = grown
         everything = total + documents[-1]
-        assert new_keep >= keep and counts.tokens == 600 * 30 and counts.documents == 2
+        assert keep <= new_keep <= floor and counts.tokens == 600 * 30 and counts.documents == 2
         # Every n-gram kept is exact; every one left out was seen fewer than new_keep times.
         assert all(everything[k] == v for k, v in counts.ngrams.items())
         assert all(v < new_keep for k, v in everything.items() if k not in counts.ngrams)
-        assert prune(counts.ngrams, 40) == prune(everything, 40)
+        assert prune(counts.ngrams, floor) == prune(everything, floor)
+        # Only n-grams the snapshot left out are counted again, and only near the floor.
+        assert all(k not in total or total[k] < keep for keys in asked for k in keys)
+        if floor == 40:
+            assert not asked  # far from the floor: no n-gram is counted again
+        if keep == floor:
+            assert asked  # at the floor: every n-gram left out that the new document has
 
 
-def test_growing_gives_up_when_the_floor_can_no_longer_be_told():
+def test_growing_counts_again_what_the_new_documents_may_carry_to_the_floor():
+    total = Counter({"a": 10, "b": 9, "c": 4})
     stored = _counts(Counter({"a": 10, "b": 9}), 1000)
     # "c" was left out (seen up to 4 times before) and is seen 5 times more: it may now reach 9.
-    assert grow_snapshot(stored, 5, _counts(Counter({"c": 5}), 10), lambda tokens: 9) is None
+    count_stored, asked = _counter_of(total)
+    counts, keep = grow_snapshot(stored, 5, _counts(Counter({"c": 5, "d": 1}), 10), lambda tokens: 9, count_stored)
+    assert asked == [["c"]] and counts.ngrams["c"] == 9 and keep == 6  # "d" gained 1, counted nowhere
+    # A floor below what the snapshot kept cannot be told from it.
     stored = _counts(Counter({"a": 10, "b": 9}), 1000)
-    assert grow_snapshot(stored, 5, _counts(Counter({"c": 2, "a": 1}), 10), lambda tokens: 9)[1] == 7
+    assert grow_snapshot(stored, 5, _counts(Counter({"a": 1}), 10), lambda tokens: 4, count_stored) is None
 
 
 def test_adding_a_document_counts_only_it_and_mines_as_a_full_build(tmp_path, seed_paths):
@@ -124,9 +145,9 @@ def test_the_build_says_when_it_counted_only_the_new_documents(tmp_path, seed_pa
     for path in seed_paths[:4]:
         shutil.copy(path, corpus / path.name)
     runner = CliRunner()
-    # A floor high enough for the snapshot to leave rare n-grams out (at the default, the seeds'
-    # floor is 2 and every build after the first counts everything again).
-    arguments = ["build", str(corpus), "--db", str(db), "--out", str(tmp_path / "g.xlsx"), "--min-score", "600000"]
+    # At the default the seeds' floor is 2, as low as the snapshot's `keep`: every n-gram of the
+    # new document the snapshot left out is counted again in the stored ones, not everything.
+    arguments = ["build", str(corpus), "--db", str(db), "--out", str(tmp_path / "g.xlsx")]
     assert "counted only the new documents" not in runner.invoke(main, arguments).output
     shutil.copy(seed_paths[4], corpus / seed_paths[4].name)
     result = runner.invoke(main, arguments)
