@@ -53,6 +53,8 @@ class Candidate:
     entropy: float = 0.0
     specificity: float = 0.0
     cvalue: float = 0.0
+    partners: int | None = None  # a two-part candidate: how many words the less free of its parts combines with
+    bound: float | None = None  # and the pair's share of the uses of its more bound part
 
 
 def _entropy(counter: Counter) -> float:
@@ -151,6 +153,11 @@ def score_candidates(counts: DocumentCounts, settings: MiningSettings) -> list[C
         if verb_parts is not None and term not in vouched and verb_parts.loose_verb_phrase(tokens, term, settings):
             continue
         candidate = Candidate(term, tokens, frequency, category_of(term))
+        partner_counts = parts or verb_parts
+        pair = partner_counts.parts(tokens) if partner_counts is not None else None
+        if pair is not None and partner_counts.pairs.get(pair, 0):
+            candidate.partners = min(partner_counts.first_partners[pair[0]], partner_counts.second_partners[pair[1]])
+            candidate.bound = partner_counts.bound(pair)
         if len(tokens) == 1:
             if term not in vouched:
                 corpus_share = frequency / total
@@ -507,6 +514,8 @@ class Term:
     documents_vouch: bool = True  # an unquoted numbered phrase: many documents can vouch for it
     termhood: float | None = None  # the model's chance that a terminologist keeps it (termhood.py)
     statistical_score: float = 0.0  # the score before termhood weighs on it: what min_score cuts
+    partners: int | None = None  # two parts: how freely the freer one combines (Candidate.partners)
+    bound: float | None = None  # two parts: how bound they are to each other (Candidate.bound)
 
 
 def select_terms(counts: DocumentCounts, settings: MiningSettings = MiningSettings()) -> list[Term]:
@@ -518,7 +527,8 @@ def select_terms(counts: DocumentCounts, settings: MiningSettings = MiningSettin
         terms[candidate.term] = Term(candidate.term, candidate.category, statistical=True,
                                      words=len(candidate.tokens),
                                      cohesion=candidate.cohesion if len(candidate.tokens) > 1 else None,
-                                     specificity=candidate.specificity or None)
+                                     specificity=candidate.specificity or None,
+                                     partners=candidate.partners, bound=candidate.bound)
     counted = _counted_heads(counts.slogans) if rule_on("count") else set()
     for slogan, frequency in counts.slogans.items():
         if not slogan_shape(slogan):
@@ -748,7 +758,7 @@ def finish_terms(terms: list[Term], occurrences: Occurrences, settings: MiningSe
             # frequency floors, which bound the statistical score, stay where they were.
             term.termhood = termhood.probability(termhood.features(
                 term.term, term.category, term.frequency, term.documents, term.statistical_score,
-                term.cohesion, term.entropy))
+                term.cohesion, term.entropy, term.partners, term.bound))
             term.score = round(term.statistical_score * term.termhood ** termhood.exponent(), 3)
         term.score_reasons = score_reasons(term, weight)
         finished.append(term)

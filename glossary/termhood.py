@@ -33,7 +33,8 @@ _CATEGORIES = {"slogan": CATEGORY_SLOGAN, "meeting": CATEGORY_MEETING, "coinage"
 
 
 def features(term: str, category: str, frequency: int, documents: int, score: float,
-             cohesion: float | None, entropy: float | None) -> dict[str, float]:
+             cohesion: float | None, entropy: float | None, partners: int | None = None,
+             bound: float | None = None) -> dict[str, float]:
     """What the model reads of one entry; `score` is the statistical score (per million tokens)."""
     from .cedict import cedict
     from .english import reference_entry
@@ -59,6 +60,9 @@ def features(term: str, category: str, frequency: int, documents: int, score: fl
         "verbal_start": float(several and tags[0] in _VERBAL_START),
         "verbal_end": float(several and tags[-1] in _VERBAL_END),
         "idiom": float(not several and tags[0] in _IDIOM_TAGS),
+        "two_parts": float(partners is not None),
+        "part_partners": math.log(partners + 1) / 5 if partners is not None else 0.0,
+        "parts_bound": bound if bound is not None else 0.0,
     }
     for name, value in _CATEGORIES.items():
         values[f"category_{name}"] = float(category == value)
