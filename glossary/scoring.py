@@ -417,9 +417,10 @@ def _person_title(tokens: tuple[str, ...]) -> bool:
     term = "".join(tokens)
     if term in titles:
         return True
-    for title in titles:
-        if term.endswith(title) and len(term) > len(title):
-            before = term[:-len(title)]
+    # The titles the term ends with, found by its endings rather than by trying every title.
+    for length in range(1, min(len(term) - 1, _longest_title()) + 1):
+        if term[-length:] in titles:
+            before = term[:-length]
             if len(before) == 1 and before not in _TITLE_MODIFIERS:
                 return True  # 毛主席, 周总理, 副主任 (a surname or a rank before the title)
             if before == "".join(tokens[:-1]) and len(tokens) == 2 and segment.part_of_speech(tokens[0]).startswith("nr"):
@@ -438,6 +439,11 @@ _GENERIC_BODIES = frozenset(["公司", "有限公司", "股份有限公司", "�
 @lru_cache(maxsize=1)
 def _titles() -> frozenset[str]:
     return frozenset(word_list("title_words.txt"))
+
+
+@lru_cache(maxsize=1)
+def _longest_title() -> int:
+    return max(map(len, _titles()), default=0)
 
 
 @lru_cache(maxsize=1)
