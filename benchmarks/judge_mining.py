@@ -172,12 +172,18 @@ def report(terms: list[str], judged: dict[str, tuple[str, str]], sample: int) ->
         unjudged_all.append((label, unjudged))
         good = verdicts.count("good")
         known = good + verdicts.count("bad")
+        # Every judged entry of the band, sampled or not: steadier than the sample of 100, which
+        # is drawn again whenever the list changes at all.
+        start, end = (int(part) if part != "end" else None for part in label.split("-"))
+        band = [judged.get(term, (None, ""))[0] for term in terms[start - 1:end]]
+        band_good, band_known = band.count("good"), band.count("good") + band.count("bad")
+        every = f"; every judged entry of the band: {band_good}/{band_known} = {band_good / max(band_known, 1):.1%}"
         if len(unjudged) > MAX_UNJUDGED * len(ranked):
             print(f"ranks {label:>10}: sampled {len(ranked):3d}, unjudged {len(unjudged):3d}: no figure "
-                  f"(more than {MAX_UNJUDGED:.0%} unjudged)")
+                  f"(more than {MAX_UNJUDGED:.0%} unjudged){every}")
         else:
             print(f"ranks {label:>10}: sampled {len(ranked):3d}, unjudged {len(unjudged):3d}, "
-                  f"good {good}/{known} = {good / max(known, 1):.1%}")
+                  f"good {good}/{known} = {good / max(known, 1):.1%}{every}")
     return unjudged_all
 
 

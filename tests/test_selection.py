@@ -182,6 +182,21 @@ def test_judging_script_refuses_a_figure_when_too_much_is_unjudged(capsys):
     assert "ranks       1-50: sampled  50, unjudged   4, good 23/46" in printed
 
 
+def test_judging_script_also_counts_every_judged_entry_of_a_band(capsys):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from judge_mining import report
+    finally:
+        sys.path.pop(0)
+    terms = [f"词{i}" for i in range(300)]
+    # Ranks 51-200 all judged, one in three good; the sample of 10 sees some of them only.
+    judged = {term: ("good" if i % 3 == 0 else "bad", "") for i, term in enumerate(terms[50:200])}
+    report(terms, judged, sample=10)
+    printed = capsys.readouterr().out
+    assert "ranks     51-200: sampled  10, unjudged   0" in printed
+    assert "every judged entry of the band: 50/150 = 33.3%" in printed
+
+
 def test_a_string_cut_two_ways_is_described_by_its_most_frequent_cut_in_any_order():
     """Merged counts come in no fixed order (spilled shards are read back by random file names):
     the entry of 营商环境, seen as one word 30 times and as 营商 + 环境 10 times, must not depend on
