@@ -168,12 +168,17 @@ def _statistical(reasons: str) -> float:
     return float(re.search(r"statistical score ([0-9.e+]+)", reasons).group(1))
 
 
-def test_judging_script_refuses_a_figure_when_too_much_is_unjudged(capsys):
+def _judging_report():
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         from judge_mining import report
     finally:
         sys.path.pop(0)
+    return report
+
+
+def test_judging_script_refuses_a_figure_when_too_much_is_unjudged(capsys):
+    report = _judging_report()
     terms = [f"词{i}" for i in range(60)]
     judged = {term: ("good" if i % 2 else "bad", "") for i, term in enumerate(terms[:46])}
     report(terms, judged, sample=100)
@@ -183,11 +188,7 @@ def test_judging_script_refuses_a_figure_when_too_much_is_unjudged(capsys):
 
 
 def test_judging_script_also_counts_every_judged_entry_of_a_band(capsys):
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from judge_mining import report
-    finally:
-        sys.path.pop(0)
+    report = _judging_report()
     terms = [f"词{i}" for i in range(300)]
     # Ranks 51-200 all judged, one in three good; the sample of 10 sees some of them only.
     judged = {term: ("good" if i % 3 == 0 else "bad", "") for i, term in enumerate(terms[50:200])}
