@@ -715,12 +715,12 @@ def mine_store(termbase: Termbase, settings: mine.MiningSettings, pool=None, job
         return min(mine.frequency_floors(settings, tokens).values())
 
     kept = None
-    if snapshot is not None and spill is not None and new_counts is not None:
+    if snapshot is not None and spill is not None and new_counts is not None and known is not None:
         added = mine.DocumentCounts()
         added.add(new_counts)
         added.ngrams = Counter(merge_spilled(spill, 1, mapper))  # so far only the new documents
         kept = grow_snapshot(snapshot[1], snapshot[0], added, lowest_floor,
-                             partial(count_in_stored, termbase, known or set(), mapper, jobs))
+                             partial(count_in_stored, termbase, known, mapper, jobs))
     reused = kept is not None
     if kept is not None:
         counts = kept[0]
