@@ -54,7 +54,7 @@ def judged_features(corpus: str, megabytes: float | None) -> tuple[list[dict], l
             db = str(Path(folder_name) / "train.sqlite3")
             # One process, so that every entry's features are recorded here.
             build([str(f) for f in corpus_files(folder, megabytes)], db_path=db,
-                  settings=MiningSettings(min_score=0), jobs=1)
+                  settings=MiningSettings(min_score=0, min_termhood=0), jobs=1)
             with Termbase(db) as termbase:
                 entries = [{"term": row.term, "expansion": row.expansion} for row in termbase.term_rows()]
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import signal
@@ -176,6 +177,10 @@ def DB_OPTION(command):
                    "given in the Score reasons) is at least this; the Score column ranks them by it weighed "
                    "by termhood. Default 250, set where judged precision fell below about 70% on a "
                    "development corpus; 0 keeps all.")
+@click.option("--min-termhood", default=None, type=click.FloatRange(0, 1),
+              help="Keep only mined phrases (category political term) that the termhood model, given in the "
+                   "Score reasons, judges terms with at least this chance; slogans, meetings, bodies and quoted "
+                   "coinages are kept whatever it says. Default 0.4, set on a development corpus; 0 keeps all.")
 @click.option("--jobs", "-j", default=0, show_default=True, type=click.IntRange(0),
               help="Processes for reading and mining documents in parallel (0: one per CPU core); "
                    "with --cluster local, the number of Dask workers.")
@@ -193,8 +198,8 @@ def DB_OPTION(command):
                    "document's year).")
 @TEXT_FIELD_OPTION
 @reports_errors
-def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, max_terms, min_score, jobs, cluster,
-          store, date_pattern, new_since, text_field):
+def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, max_terms, min_score, min_termhood,
+          jobs, cluster, store, date_pattern, new_since, text_field):
     """Mine PATHS (default: seeds/) into the termbase and write the workbook.
 
     Only documents the termbase has not seen are read; translators' English, status and notes
@@ -212,9 +217,9 @@ def build(paths, out, db, min_freq, min_cohesion, min_entropy, min_specificity, 
     settings = MiningSettings(min_freq=min_freq, min_cohesion=min_cohesion, min_entropy=min_entropy,
                               min_specificity=min_specificity, max_terms=max_terms)
     if min_score is not None:
-        import dataclasses
-
         settings = dataclasses.replace(settings, min_score=min_score)
+    if min_termhood is not None:
+        settings = dataclasses.replace(settings, min_termhood=min_termhood)
     bar = None
 
     def show_progress(done, total):

@@ -42,13 +42,30 @@ def test_every_score_is_its_statistical_score_weighed_by_termhood(built):
     assert scores == sorted(scores, reverse=True)
 
 
-def test_termhood_tells_judged_terms_from_judged_phrases_on_the_seeds(built):
+def _judged_seed_entries() -> dict[str, str]:
     judged = {}
     for line in (ROOT / "tests" / "data" / "mining_judgements.tsv").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             term, verdict = line.split("\t")[:2]
             judged[term] = verdict
-    with Termbase(built[0]) as termbase:
+    return judged
+
+
+@pytest.fixture(scope="module")
+def unfloored(tmp_path_factory, seed_paths):
+    """The seeds built with every entry the termhood floor would drop kept (min_termhood 0)."""
+    from glossary.mine import MiningSettings
+    from glossary.pipeline import build
+
+    db = tmp_path_factory.mktemp("unfloored") / "termbase.sqlite3"
+    build([str(path) for path in seed_paths], db_path=db, settings=MiningSettings(min_termhood=0))
+    return db
+
+
+def test_termhood_tells_judged_terms_from_judged_phrases_on_the_seeds(unfloored):
+    judged = _judged_seed_entries()
+    # The list before the floor: after it, the entries left are those the model ranked high.
+    with Termbase(unfloored) as termbase:
         chances = {row.term: float(re.search(r"termhood ([0-9.]+)", row.score_reasons).group(1))
                    for row in termbase.term_rows()}
     good = [chances[t] for t, v in judged.items() if v == "good" and t in chances]
@@ -57,6 +74,44 @@ def test_termhood_tells_judged_terms_from_judged_phrases_on_the_seeds(built):
     # The seeds were never trained on: how often a judged term outranks a judged phrase.
     wins = sum((g > b) + 0.5 * (g == b) for g in good for b in bad) / (len(good) * len(bad))
     assert wins > 0.6
+
+
+def test_the_floor_drops_mined_phrases_the_model_doubts_and_nothing_else(built, unfloored):
+    from glossary.mine import MiningSettings
+
+    floor = MiningSettings().min_termhood
+    with Termbase(built[0]) as termbase:
+        kept = {row.term for row in termbase.term_rows()}
+    with Termbase(unfloored) as termbase:
+        every = termbase.term_rows()
+    chance = {row.term: float(re.search(r"termhood ([0-9.]+)", row.score_reasons).group(1)) for row in every}
+    dropped = [row for row in every if row.term not in kept]
+    # The seeds lose some phrases, none of the gold terms, and keep every slogan whatever its chance.
+    gold = {line.strip() for line in (ROOT / "tests" / "data" / "gold_terms.txt").read_text(encoding="utf-8")
+            .splitlines() if line.strip() and not line.startswith("#")}
+    assert 5 <= len(dropped) < len(every) // 5
+    assert all(row.category == "political term" and chance[row.term] < floor + 0.005 for row in dropped)
+    assert not gold & {row.term for row in dropped}
+    assert all(row.term in kept for row in every if row.category == "political term" and chance[row.term] >= floor + 0.005)
+    judged = _judged_seed_entries()
+    verdicts = [judged[row.term] for row in dropped if row.term in judged]
+    assert verdicts.count("bad") > verdicts.count("good")
+
+
+def test_slogans_meetings_bodies_and_coinages_are_kept_whatever_the_floor(unfloored, tmp_path, seed_paths):
+    from glossary.mine import MiningSettings
+    from glossary.pipeline import build
+
+    build([str(path) for path in seed_paths], db_path=tmp_path / "high.sqlite3",
+          settings=MiningSettings(min_termhood=0.95))
+    with Termbase(tmp_path / "high.sqlite3") as termbase:
+        kept = {row.term: row.category for row in termbase.term_rows()}
+    with Termbase(unfloored) as termbase:
+        every = {row.term: row.category for row in termbase.term_rows()}
+    others = {term for term, category in every.items() if category != "political term"}
+    assert len(others) >= 10 and others <= set(kept)
+    assert sum(category == "political term" for category in kept.values()) < \
+        sum(category == "political term" for category in every.values()) // 2
 
 
 def test_fit_learns_which_side_of_a_feature_is_good():
@@ -79,3 +134,22 @@ def test_termhood_ranks_the_government_work_reports_better_than_the_plain_score(
     assert len(labels) > 500
     learnt = area_under_curve([termhood.probability(row) for row in rows], labels)
     assert learnt > area_under_curve(plain, labels) + 0.05
+
+
+def test_the_command_line_sets_the_floor(unfloored, tmp_path, seed_paths):
+    from click.testing import CliRunner
+
+    from glossary.cli import main
+
+    corpus = tmp_path / "seeds"
+    corpus.mkdir()
+    for path in seed_paths:
+        (corpus / path.name).write_bytes(path.read_bytes())
+    db = tmp_path / "all.sqlite3"
+    result = CliRunner().invoke(main, ["build", str(corpus), "--db", str(db), "--out", str(tmp_path / "g.xlsx"),
+                                       "--min-termhood", "0"])
+    assert result.exit_code == 0, result.output
+    with Termbase(db) as termbase, Termbase(unfloored) as other:
+        assert sorted(row.term for row in termbase.term_rows()) == sorted(row.term for row in other.term_rows())
+    bad = CliRunner().invoke(main, ["build", str(corpus), "--db", str(db), "--min-termhood", "2"])
+    assert bad.exit_code != 0 and "--min-termhood" in bad.output and "Traceback" not in bad.output
